@@ -1,0 +1,52 @@
+package dev.lorafoundry.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+/** Every user-facing knob of the service; defaults are documented in application.properties and README. */
+@ConfigMapping(prefix = "lorafoundry")
+public interface LoraFoundryConfig {
+
+    Model model();
+
+    /** Where uploaded files, job outputs and the embedded Redis live. */
+    @WithDefault("data")
+    String dataDir();
+
+    Engine engine();
+
+    interface Model {
+        /** Hugging Face model folder; default: the model shipped in models/. */
+        @WithDefault("models/placeholder-random-tiny")
+        String path();
+
+        /** The id served in /v1/models; default: the folder name. */
+        Optional<String> name();
+
+        /** Built-in chat template used when the tokenizer has none: chatml, llama3 or mistral. */
+        @WithDefault("chatml")
+        String fallbackChatTemplate();
+
+        /** Longest prompt + completion accepted; default: the model's max_position_embeddings. */
+        Optional<Integer> maxModelLen();
+    }
+
+    interface Engine {
+        /** Sequences decoded together in one step. */
+        @WithDefault("16")
+        int maxBatchSize();
+
+        /** Requests waiting for a batch slot before new ones get 429. */
+        @WithDefault("256")
+        int maxQueuedRequests();
+
+        /** Prompt tokens processed per step across new sequences (chunked prefill budget). */
+        @WithDefault("512")
+        int prefillChunkTokens();
+
+        /** Threads libtorch may use for one step; 0 means all cores. */
+        @WithDefault("0")
+        int threads();
+    }
+}

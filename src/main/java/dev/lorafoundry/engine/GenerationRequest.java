@@ -1,0 +1,11 @@
+package dev.lorafoundry.engine;
+
+/**
+ * One sequence to generate: the prompt as token ids, how to sample, and who hears the tokens.
+ *
+ * @param promptTokens     the prompt, already tokenized (chat template applied by the caller)
+ * @param params           sampling and stopping rules
+ * @param promptLogprobs   -1: none; otherwise compute log-probs of every prompt token with this many top alternatives (echo)
+ * @param listener         receives tokens on the engine thread; must not block
+ */
+public record GenerationRequest(int[] promptTokens, SamplingParams params, int promptLogprobs, GenerationListener listener) {}
