@@ -1,25 +1,158 @@
 package dev.lorafoundry.engine;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.lorafoundry.config.LoraFoundryConfig;
+import dev.lorafoundry.model.GenerationConfig;
+import dev.lorafoundry.model.LlamaModel;
+import dev.lorafoundry.model.ModelConfig;
+import dev.lorafoundry.model.ModelLoadException;
 import dev.lorafoundry.tokenizer.ChatTemplate;
+import dev.lorafoundry.tokenizer.IncrementalDetokenizer;
 import dev.lorafoundry.tokenizer.Tokenizer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.jboss.logging.Logger;
 
 /** The only owner of the model weights and the device: everything else submits work to it. */
+@Singleton
+@Startup
 public class Engine {
 
+    private static final Logger LOG = Logger.getLogger(Engine.class);
+
+    private final ServedModel servedModel;
+    private final Tokenizer tokenizer;
+    private final ChatTemplate chatTemplate;
+    private final ModelConfig modelConfig;
+    private final Set<Integer> eosTokenIds;
+    private final NDManager manager;
+    private final LlamaModel model;
+    private final Scheduler scheduler;
+    private final Thread thread;
+
+    public Engine(LoraFoundryConfig config, MeterRegistry registry) {
+        Path dir = Path.of(config.model().path()).toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw new ModelLoadException("Model folder " + dir + " does not exist; set lorafoundry.model.path"
+                    + " (env LORAFOUNDRY_MODEL_PATH) to a Hugging Face model folder");
+        }
+        long started = System.nanoTime();
+        this.modelConfig = ModelConfig.read(dir);
+        this.tokenizer = Tokenizer.load(dir);
+        this.chatTemplate = ChatTemplate.forTokenizer(tokenizer, config.model().fallbackChatTemplate());
+        this.eosTokenIds = eosTokenIds(modelConfig, GenerationConfig.read(dir), tokenizer);
+        String id = config.model().name().orElse(dir.getFileName().toString());
+        int maxModelLen = config.model().maxModelLen().orElse(modelConfig.maxPositionEmbeddings());
+        this.servedModel = new ServedModel(id, System.currentTimeMillis() / 1000, maxModelLen);
+
+        // The engine thread owns every tensor; loading happens on it so grad mode and thread settings stick.
+        LoraFoundryConfig.Engine engineConfig = config.engine();
+        this.manager = NDManager.newBaseManager();
+        CompletableFuture<LlamaModel> loaded = new CompletableFuture<>();
+        CompletableFuture<Scheduler> schedulerReady = new CompletableFuture<>();
+        this.thread = Thread.ofPlatform().name("lorafoundry-engine").daemon(true).unstarted(() -> {
+            try {
+                JniUtils.setGradMode(false);
+                if (engineConfig.threads() > 0) {
+                    JniUtils.setNumThreads(engineConfig.threads());
+                }
+                LlamaModel m = LlamaModel.load(dir, modelConfig, manager);
+                loaded.complete(m);
+                Scheduler s = new Scheduler(m, engineConfig.maxBatchSize(), engineConfig.maxQueuedRequests(),
+                        engineConfig.prefillChunkTokens(), registry);
+                schedulerReady.complete(s);
+                s.run();
+            } catch (Throwable t) {
+                loaded.completeExceptionally(t);
+                schedulerReady.completeExceptionally(t);
+            }
+        });
+        thread.start();
+        this.model = join(loaded);
+        this.scheduler = join(schedulerReady);
+        LOG.infof("Loaded %s (%s, %d layers, hidden %d, vocab %d) from %s in %.1f s", id, modelConfig.architecture(),
+                modelConfig.numLayers(), modelConfig.hiddenSize(), modelConfig.vocabSize(), dir,
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new ModelLoadException("Loading the model failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static Set<Integer> eosTokenIds(ModelConfig config, GenerationConfig generation, Tokenizer tokenizer) {
+        Set<Integer> ids = new HashSet<>(config.eosTokenIds());
+        ids.addAll(generation.eosTokenIds());
+        tokenizer.eosTokenId().ifPresent(ids::add);
+        return Set.copyOf(ids);
+    }
+
     public ServedModel servedModel() {
-        throw new UnsupportedOperationException("contract stub");
+        return servedModel;
     }
 
     public Tokenizer tokenizer() {
-        throw new UnsupportedOperationException("contract stub");
+        return tokenizer;
     }
 
     public ChatTemplate chatTemplate() {
-        throw new UnsupportedOperationException("contract stub");
+        return chatTemplate;
+    }
+
+    public ModelConfig modelConfig() {
+        return modelConfig;
     }
 
     /** Queues a sequence; throws {@link EngineOverloadedException} when the queue is full. */
     public GenerationHandle submit(GenerationRequest request) {
-        throw new UnsupportedOperationException("contract stub");
+        int promptLength = request.promptTokens().length;
+        int maxModelLen = servedModel.maxModelLen();
+        if (promptLength == 0) {
+            throw new IllegalArgumentException("the prompt is empty");
+        }
+        if (promptLength >= maxModelLen) {
+            throw new IllegalArgumentException("the prompt has " + promptLength + " tokens but the context window is "
+                    + maxModelLen + " tokens");
+        }
+        for (int token : request.promptTokens()) {
+            if (token < 0 || token >= modelConfig.vocabSize()) {
+                throw new IllegalArgumentException("token id " + token + " is outside the vocabulary [0, "
+                        + modelConfig.vocabSize() + ")");
+            }
+        }
+        int capacity = (int) Math.min(maxModelLen, (long) promptLength + Math.max(1, request.params().maxTokens()));
+        Sequence sequence = new Sequence(request, capacity, new Sampler(request.params(), modelConfig.vocabSize()),
+                new IncrementalDetokenizer(tokenizer, true), eosTokenIds);
+        if (!scheduler.offer(sequence)) {
+            throw new EngineOverloadedException("The server is busy: the request queue is full; retry shortly");
+        }
+        return sequence;
+    }
+
+    @PreDestroy
+    void shutdown() {
+        scheduler.stop();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        model.close();
+        manager.close();
+        tokenizer.close();
     }
 }

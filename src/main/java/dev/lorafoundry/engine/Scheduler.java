@@ -1,0 +1,202 @@
+package dev.lorafoundry.engine;
+
+import dev.lorafoundry.model.LlamaModel;
+import dev.lorafoundry.model.StepInput;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Continuous batching on the engine thread: every step admits waiting sequences, runs one forward pass over
+ * the decode rows and a budget of prompt chunks, samples, and retires finished sequences.
+ */
+final class Scheduler implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(Scheduler.class);
+
+    private final LlamaModel model;
+    private final int maxBatchSize;
+    private final int prefillBudget;
+    private final int vocabSize;
+    private final BlockingQueue<Sequence> waiting;
+    private final List<Sequence> running = new ArrayList<>();
+    private final DistributionSummary batchSizes;
+    private volatile boolean stopped;
+
+    Scheduler(LlamaModel model, int maxBatchSize, int maxQueued, int prefillBudget, MeterRegistry registry) {
+        this.model = model;
+        this.maxBatchSize = maxBatchSize;
+        this.prefillBudget = Math.max(1, prefillBudget);
+        this.vocabSize = model.config().vocabSize();
+        this.waiting = new ArrayBlockingQueue<>(maxQueued);
+        registry.gauge("lorafoundry_queue_depth", waiting, BlockingQueue::size);
+        registry.gauge("lorafoundry_running_sequences", running, List::size);
+        this.batchSizes = DistributionSummary.builder("lorafoundry_step_batch_size")
+                .description("Sequences in one engine step").register(registry);
+    }
+
+    /** Queues a sequence; false when the queue is full. */
+    boolean offer(Sequence sequence) {
+        return waiting.offer(sequence);
+    }
+
+    void stop() {
+        stopped = true;
+    }
+
+    @Override
+    public void run() {
+        while (!stopped) {
+            try {
+                if (running.isEmpty()) {
+                    Sequence next = waiting.poll(100, TimeUnit.MILLISECONDS);
+                    if (next == null) {
+                        continue;
+                    }
+                    admit(next);
+                }
+                while (running.size() < maxBatchSize && !waiting.isEmpty()) {
+                    admit(waiting.poll());
+                }
+                dropCancelled();
+                if (!running.isEmpty()) {
+                    step();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | Error e) {
+                LOG.error("Engine step failed; failing the sequences in it", e);
+                for (Sequence s : running) {
+                    finishWithError(s, e);
+                }
+                running.clear();
+            }
+        }
+        for (Sequence s : running) {
+            finishWithError(s, new IllegalStateException("the engine is shutting down"));
+        }
+    }
+
+    private void admit(Sequence sequence) {
+        if (sequence == null) {
+            return;
+        }
+        if (sequence.isCancelled()) {
+            sequence.listener().onFinish(FinishReason.CANCELLED, sequence.prompt.length, 0);
+            return;
+        }
+        sequence.cache = model.newCache(sequence.capacity);
+        running.add(sequence);
+    }
+
+    private void dropCancelled() {
+        for (Iterator<Sequence> it = running.iterator(); it.hasNext(); ) {
+            Sequence s = it.next();
+            if (s.isCancelled()) {
+                it.remove();
+                s.cache.close();
+                s.listener().onFinish(FinishReason.CANCELLED, s.prompt.length, s.outputCount);
+            }
+        }
+    }
+
+    private void step() {
+        List<Sequence> scheduled = new ArrayList<>(running.size());
+        List<StepInput.Row> rows = new ArrayList<>(running.size());
+        int budget = prefillBudget;
+        for (Sequence s : running) {
+            if (!s.isPrefilling()) {
+                rows.add(new StepInput.Row(s.cache, new int[] {s.lastToken()}, s.position, false));
+                scheduled.add(s);
+            }
+        }
+        for (Sequence s : running) {
+            if (s.isPrefilling() && (budget > 0 || scheduled.isEmpty())) {
+                int n = Math.max(1, Math.min(budget, s.prompt.length - s.position));
+                int[] chunk = java.util.Arrays.copyOfRange(s.prompt, s.position, s.position + n);
+                rows.add(new StepInput.Row(s.cache, chunk, s.position, s.promptLogprobs != null));
+                scheduled.add(s);
+                budget -= n;
+            }
+        }
+        batchSizes.record(scheduled.size());
+        float[] logits = model.forward(new StepInput(rows));
+
+        int offset = 0;
+        for (int i = 0; i < scheduled.size(); i++) {
+            Sequence s = scheduled.get(i);
+            StepInput.Row row = rows.get(i);
+            int n = row.tokens().length;
+            if (row.allLogits()) {
+                collectPromptLogprobs(s, logits, offset, row);
+                offset += (n - 1) * vocabSize;
+            }
+            s.position += n;
+            if (!s.isPrefilling()) {
+                if (s.promptLogprobs != null && s.outputCount == 0) {
+                    s.listener().onPromptLogprobs(List.copyOf(s.promptLogprobs));
+                }
+                emitNext(s, logits, offset);
+            }
+            offset += vocabSize;
+        }
+        running.removeIf(s -> s.cache == null);
+    }
+
+    private void collectPromptLogprobs(Sequence s, float[] logits, int offset, StepInput.Row row) {
+        if (row.startPosition() == 0) {
+            s.promptLogprobs.add(new TokenLogprobs(s.prompt[0], null, List.of()));
+        }
+        for (int i = 0; i < row.tokens().length; i++) {
+            int next = row.startPosition() + i + 1;
+            if (next < s.prompt.length) {
+                s.promptLogprobs.add(Logprobs.of(logits, offset + i * vocabSize, vocabSize, s.prompt[next],
+                        s.request.promptLogprobs()));
+            }
+        }
+    }
+
+    private void emitNext(Sequence s, float[] logits, int offset) {
+        SamplingParams params = s.request.params();
+        SampledToken sampled = s.sampler.sample(logits, offset, s.prompt, s.output, s.outputCount);
+        int token = sampled.tokenId();
+        s.append(token);
+        FinishReason reason = null;
+        String text;
+        if ((!params.ignoreEos() && s.eosTokenIds.contains(token)) || params.stopTokenIds().contains(token)) {
+            reason = FinishReason.STOP;
+            text = s.stopMatcher.push(s.detokenizer.flush()).emit() + s.stopMatcher.flush();
+        } else {
+            StopStringMatcher.Result result = s.stopMatcher.push(s.detokenizer.add(token));
+            text = result.emit();
+            if (result.stopped()) {
+                reason = FinishReason.STOP;
+            } else if (s.outputCount >= params.maxTokens() || s.prompt.length + s.outputCount >= s.capacity) {
+                reason = FinishReason.LENGTH;
+                StopStringMatcher.Result tail = s.stopMatcher.push(s.detokenizer.flush());
+                text += tail.emit() + (tail.stopped() ? "" : s.stopMatcher.flush());
+            }
+        }
+        s.listener().onToken(new GeneratedToken(token, text, sampled.logprobs()));
+        if (reason != null) {
+            s.cache.close();
+            s.cache = null;
+            s.listener().onFinish(reason, s.prompt.length, s.outputCount);
+        }
+    }
+
+    private static void finishWithError(Sequence s, Throwable error) {
+        if (s.cache != null) {
+            s.cache.close();
+            s.cache = null;
+        }
+        s.listener().onError(error);
+    }
+}
