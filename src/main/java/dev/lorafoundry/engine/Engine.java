@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
 /** The only owner of the model weights and the device: everything else submits work to it. */
 @Singleton
 @Startup
-public class Engine {
+public class Engine implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Engine.class);
 
@@ -143,8 +143,10 @@ public class Engine {
         return sequence;
     }
 
+    /** Stops the engine thread and frees the weights. */
     @PreDestroy
-    void shutdown() {
+    @Override
+    public void close() {
         scheduler.stop();
         try {
             thread.join(5000);

@@ -1,0 +1,139 @@
+package dev.lorafoundry.bench;
+
+import dev.lorafoundry.engine.Engine;
+import dev.lorafoundry.engine.FinishReason;
+import dev.lorafoundry.engine.GeneratedToken;
+import dev.lorafoundry.engine.GenerationListener;
+import dev.lorafoundry.engine.GenerationRequest;
+import dev.lorafoundry.engine.SamplingParams;
+import dev.lorafoundry.model.ModelConfig;
+import dev.lorafoundry.model.RandomModelSpec;
+import dev.lorafoundry.model.RandomModelWriter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Serving benchmark on a Qwen2.5-0.5B-shaped random model (f32): single-stream decode against the memory-bandwidth
+ * limit, prefill against the fp32 matmul peak, and 16 concurrent streams against single-stream decode.
+ * Run with {@code bin/bench} (Maven profile {@code bench}); prints ratios, asserts nothing.
+ */
+class DecodeBenchmark {
+
+    static final RandomModelSpec QWEN25_05B = new RandomModelSpec("qwen2.5-0.5b-shape", "Qwen2ForCausalLM", 896, 4864,
+            24, 14, 2, null, 151936, true, "F32", 1, null, 32768, 1L, 0.02);
+
+    @Test
+    void run() throws Exception {
+        Path dir = Path.of("target/bench-models", QWEN25_05B.name());
+        if (!Files.exists(dir.resolve("config.json"))) {
+            System.out.println("writing " + dir + " ...");
+            RandomModelWriter.write(QWEN25_05B, dir);
+        }
+        MachineLimits limits = MachineLimits.measure();
+        System.out.printf("machine: memory bandwidth %.1f GB/s, fp32 matmul peak %.1f GFLOP/s%n",
+                limits.memoryBandwidthGBs(), limits.matmulPeakGflops());
+
+        Engine engine = new Engine(new BenchConfig(dir, 16), new SimpleMeterRegistry());
+        ModelConfig c = engine.modelConfig();
+        long linearParams = linearParameters(c);
+        double weightBytesPerToken = linearParams * 4.0;
+
+        // Warm up.
+        generate(engine, prompt(16, 1), 8);
+
+        Result single = generate(engine, prompt(16, 2), 64);
+        double decodeLimit = limits.memoryBandwidthGBs() * 1e9 / weightBytesPerToken;
+        System.out.printf("single-stream decode: %.2f tokens/s; limit %.2f tokens/s (%.2f GB per token / %.1f GB/s): %.0f%% of limit%n",
+                single.decodeTokensPerSecond(), decodeLimit, weightBytesPerToken / 1e9, limits.memoryBandwidthGBs(),
+                100 * single.decodeTokensPerSecond() / decodeLimit);
+
+        int prefillTokens = 512;
+        Result prefill = generate(engine, prompt(prefillTokens, 3), 1);
+        double prefillTps = prefillTokens / prefill.timeToFirstTokenSeconds();
+        double flopsPerToken = 2.0 * (linearParams - (long) c.vocabSize() * c.hiddenSize())
+                + 4.0 * c.numLayers() * c.numHeads() * c.headDim() * (prefillTokens / 2.0);
+        System.out.printf("prefill %d tokens: %.1f tokens/s = %.1f GFLOP/s; fp32 peak %.1f GFLOP/s: %.0f%% of peak%n",
+                prefillTokens, prefillTps, prefillTps * flopsPerToken / 1e9, limits.matmulPeakGflops(),
+                100 * prefillTps * flopsPerToken / 1e9 / limits.matmulPeakGflops());
+
+        int streams = 16;
+        int tokens = 64;
+        long start = System.nanoTime();
+        List<CompletableFuture<Result>> all = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            all.add(CompletableFuture.supplyAsync(asUnchecked(engine, prompt(16, 10 + i), tokens)));
+        }
+        long produced = 0;
+        for (CompletableFuture<Result> f : all) {
+            produced += f.get().tokens();
+        }
+        double aggregate = produced / ((System.nanoTime() - start) / 1e9);
+        System.out.printf("%d concurrent streams: %.2f tokens/s aggregate = %.1f× single stream (target ≥ 8×)%n",
+                streams, aggregate, aggregate / single.decodeTokensPerSecond());
+        engine.close();
+    }
+
+    private static java.util.function.Supplier<Result> asUnchecked(Engine engine, int[] prompt, int tokens) {
+        return () -> {
+            try {
+                return generate(engine, prompt, tokens);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
+    static long linearParameters(ModelConfig c) {
+        long h = c.hiddenSize();
+        long q = (long) c.numHeads() * c.headDim();
+        long kv = (long) c.numKvHeads() * c.headDim();
+        long perLayer = h * q + 2 * h * kv + q * h + 3 * h * c.intermediateSize();
+        return perLayer * c.numLayers() + (long) c.vocabSize() * h;
+    }
+
+    static int[] prompt(int length, int seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        int[] ids = new int[length];
+        for (int i = 0; i < length; i++) {
+            ids[i] = random.nextInt(250);
+        }
+        return ids;
+    }
+
+    record Result(int tokens, double timeToFirstTokenSeconds, double totalSeconds) {
+        double decodeTokensPerSecond() {
+            return (tokens - 1) / (totalSeconds - timeToFirstTokenSeconds);
+        }
+    }
+
+    static Result generate(Engine engine, int[] prompt, int maxTokens) throws Exception {
+        SamplingParams params = new SamplingParams(maxTokens, 0, 1, 0, 0, null, List.of(), Set.of(), true, 0, 0, 1,
+                Map.of(), -1);
+        CompletableFuture<Result> done = new CompletableFuture<>();
+        long start = System.nanoTime();
+        AtomicLong first = new AtomicLong();
+        engine.submit(new GenerationRequest(prompt, params, -1, new GenerationListener() {
+            public void onToken(GeneratedToken token) {
+                first.compareAndSet(0, System.nanoTime());
+            }
+
+            public void onFinish(FinishReason reason, int promptTokens, int completionTokens) {
+                long end = System.nanoTime();
+                done.complete(new Result(completionTokens, (first.get() - start) / 1e9, (end - start) / 1e9));
+            }
+
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        }));
+        return done.get();
+    }
+}
