@@ -122,7 +122,7 @@ class Config:
     rms_norm_eps: float
     max_position_embeddings: int
     tie_word_embeddings: bool
-    sliding_window: int | None
+    layer_windows: tuple  # per layer: sliding-window size, or None for full causal attention
     rope: dict  # rope_type, rope_theta and the type's own parameters
 
 
@@ -133,7 +133,29 @@ def _rope_parameters(raw: dict) -> dict:
     if "rope_type" not in rope:
         rope["rope_type"] = rope.pop("type", "default")
     rope.setdefault("rope_theta", raw.get("rope_theta", 10000.0))
+    # As HF's standardize_rope_params: a top-level original_max_position_embeddings wins,
+    # else the one in the rope dict, else max_position_embeddings.
+    if rope["rope_type"] in ("llama3", "yarn"):
+        if raw.get("original_max_position_embeddings"):
+            rope["original_max_position_embeddings"] = raw["original_max_position_embeddings"]
+        rope.setdefault("original_max_position_embeddings", raw["max_position_embeddings"])
     return rope
+
+
+def _layer_windows(raw: dict, architecture: str, num_layers: int) -> tuple:
+    # Mistral applies `sliding_window` (if not null) to every layer. Qwen2/Qwen3 only with
+    # use_sliding_window, and then to the layers layer_types marks "sliding_attention"
+    # (by default those at index >= max_window_layers).
+    if architecture == "MistralForCausalLM":
+        return (raw.get("sliding_window"),) * num_layers
+    if architecture == "LlamaForCausalLM" or not raw.get("use_sliding_window"):
+        return (None,) * num_layers
+    window = raw.get("sliding_window")
+    layer_types = raw.get("layer_types") or [
+        "sliding_attention" if window is not None and i >= raw.get("max_window_layers", 0) else "full_attention"
+        for i in range(num_layers)
+    ]
+    return tuple(window if t == "sliding_attention" else None for t in layer_types)
 
 
 def parse_config(raw: dict, source: str = "config.json") -> Config:
@@ -149,12 +171,6 @@ def parse_config(raw: dict, source: str = "config.json") -> Config:
     architecture = architectures[0]
     num_heads = raw["num_attention_heads"]
     head_dim = raw.get("head_dim") or raw["hidden_size"] // num_heads
-    # Only Mistral applies its sliding window by default; Qwen2/3 need use_sliding_window.
-    sliding_window = None
-    if architecture == "MistralForCausalLM":
-        sliding_window = raw.get("sliding_window")
-    elif raw.get("use_sliding_window"):
-        raise ReferenceError(f"{source}: use_sliding_window=true is not supported for {architecture}")
     return Config(
         architecture=architecture,
         vocab_size=raw["vocab_size"],
@@ -166,7 +182,7 @@ def parse_config(raw: dict, source: str = "config.json") -> Config:
         rms_norm_eps=raw.get("rms_norm_eps", 1e-6),
         max_position_embeddings=raw["max_position_embeddings"],
         tie_word_embeddings=raw.get("tie_word_embeddings", False),
-        sliding_window=sliding_window,
+        layer_windows=_layer_windows(raw, architecture, raw["num_hidden_layers"]),
         rope=_rope_parameters(raw),
     )
 
@@ -224,13 +240,14 @@ def _linear_inv_freq(rope: dict, dim: int, seq_len: int, max_pos: int):
 
 
 def _dynamic_inv_freq(rope: dict, dim: int, seq_len: int, max_pos: int):
-    # Dynamic NTK: only once the sequence is longer than the original context does the base
-    # grow, as a function of the current sequence length (HF's dynamic_rope_update).
+    # Dynamic NTK: only once the sequence is longer than max_position_embeddings does the base
+    # grow, as a function of the current sequence length (HF's dynamic_rope_update). HF keeps
+    # the largest length seen in a stateful cache; here every call recomputes from seq_len,
+    # which equals HF for one forward pass or a growing sequence.
     base = rope["rope_theta"]
-    original = rope.get("original_max_position_embeddings") or max_pos
-    if seq_len > original:
+    if seq_len > max_pos:
         factor = rope["factor"]
-        base = base * ((factor * seq_len / original) - (factor - 1)) ** (dim / (dim - 2))
+        base = base * ((factor * seq_len / max_pos) - (factor - 1)) ** (dim / (dim - 2))
     return _default_inv_freq(base, dim), 1.0
 
 
@@ -257,8 +274,9 @@ def _yarn_mscale(scale: float, mscale: float = 1.0) -> float:
 
 def _yarn_inv_freq(rope: dict, dim: int, seq_len: int, max_pos: int):
     base = rope["rope_theta"]
-    factor = rope["factor"]
-    original = rope.get("original_max_position_embeddings") or max_pos
+    original = rope["original_max_position_embeddings"]
+    # Without a factor, HF uses the context extension ratio (DeepSeek-V3 style configs).
+    factor = rope.get("factor") or max_pos / original
     attention_factor = rope.get("attention_factor")
     mscale, mscale_all_dim = rope.get("mscale"), rope.get("mscale_all_dim")
     if attention_factor is None:
@@ -366,7 +384,7 @@ def attention(model: Model, layer: int, x: np.ndarray, cos: np.ndarray, sin: np.
     group = c.num_heads // c.num_kv_heads
     k, v = np.repeat(k, group, axis=0), np.repeat(v, group, axis=0)
     scores = (q @ k.transpose(0, 2, 1)) / math.sqrt(c.head_dim)
-    scores = np.where(causal_mask(seq_len, c.sliding_window), scores, -np.inf)
+    scores = np.where(causal_mask(seq_len, c.layer_windows[layer]), scores, -np.inf)
     scores -= scores.max(axis=-1, keepdims=True)
     weights = np.exp(scores)
     weights /= weights.sum(axis=-1, keepdims=True)
