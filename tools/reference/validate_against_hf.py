@@ -16,12 +16,14 @@ HF is run three ways:
     by float64, and torch's default dtype set to float64. This isolates formula differences
     from float32 rounding: agreement here is ~1e-13.
 Then it runs make_numerics_goldens.py over the same models and checks the golden files against
-HF. Prints a Markdown table (pasted into README.md) and exits non-zero on any failure.
+HF, and rewrites every config in the transformers 4 form (rope_theta + rope_scaling) to check
+both forms read the same. Prints a Markdown table (pasted into README.md) and exits non-zero on any failure.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import inspect
 import json
 import os
@@ -169,6 +171,54 @@ def compare(folder: str, family: str, ids: list[int], variants: dict) -> dict:
     return result
 
 
+def legacy_config_copy(folder: str, target: str) -> None:
+    """The same model with a transformers 4 style config: top-level rope_theta, rope_scaling with `type`."""
+    shutil.copytree(folder, target)
+    with open(os.path.join(target, "config.json")) as f:
+        config = json.load(f)
+    rope = dict(config.pop("rope_parameters"))
+    config["rope_theta"] = rope.pop("rope_theta")
+    rope["type"] = rope.pop("rope_type")
+    config["rope_scaling"] = None if rope["type"] == "default" else rope
+    with open(os.path.join(target, "config.json"), "w") as f:
+        json.dump(config, f)
+
+
+def check_legacy_configs(models_dir: str, cases_run: list) -> float:
+    """Old-style configs must give bit-identical reference results and still match HF."""
+    worst = 0.0
+    for name, family, ids in cases_run:
+        folder, legacy = os.path.join(models_dir, name), os.path.join(models_dir, "legacy", name)
+        legacy_config_copy(folder, legacy)
+        new = ref.forward_logits(ref.load_model(folder), ids)
+        old = ref.forward_logits(ref.load_model(legacy), ids)
+        assert np.array_equal(new, old), f"{name}: legacy config form changes the reference's logits"
+        hf = hf_logprobs(load_hf(legacy, family, torch.float64), ids)
+        worst = max(worst, float(np.max(np.abs(ref.log_softmax(old) - hf))))
+    return worst
+
+
+def feature_effect(folder: str, ids: list[int]) -> float | None:
+    """How much the case's distinguishing feature moves the reference's log-probs (None: no feature).
+
+    Rope type -> default, sliding window -> none, Qwen3 -> Llama (no q/k norm): if removing the
+    feature barely changes the output, agreement with HF would prove nothing about it."""
+    model = ref.load_model(folder)
+    c = model.config
+    variants = []
+    if c.rope["rope_type"] != "default":
+        variants.append(dataclasses.replace(c, rope={"rope_type": "default", "rope_theta": c.rope["rope_theta"]}))
+    if any(w is not None for w in c.layer_windows):
+        variants.append(dataclasses.replace(c, layer_windows=(None,) * c.num_layers))
+    if c.architecture == "Qwen3ForCausalLM":
+        variants.append(dataclasses.replace(c, architecture="LlamaForCausalLM"))
+    if not variants:
+        return None
+    base = ref.log_softmax(ref.forward_logits(model, ids))
+    return min(float(np.max(np.abs(ref.log_softmax(ref.forward_logits(ref.Model(v, model.weights), ids)) - base)))
+               for v in variants)
+
+
 def check_goldens(models_dir: str, cases_run: list, out_dir: str) -> float:
     """Runs make_numerics_goldens over the models and compares its files with HF float64."""
     fixtures = [{"spec": {"name": name}, "promptIds": ids, "greedyTokens": GREEDY_TOKENS}
@@ -209,29 +259,38 @@ def main() -> None:
         build_model(folder, family, extra, dtype, shard, seed)
         ids = [int(t) for t in np.random.default_rng(seed).integers(0, BASE["vocab_size"], length)]
         cases_run.append((name, family, ids))
-        results.append((name, len(os.listdir(folder)), compare(folder, family, ids,
-                        {"hf-f32": torch.float32, "hf-f64": torch.float64})))
+        row = compare(folder, family, ids, {"hf-f32": torch.float32, "hf-f64": torch.float64})
+        row["feature-effect"] = feature_effect(folder, ids)
+        results.append((name, len(os.listdir(folder)), row))
 
     switch_off_float32_casts()
     for (name, family, ids), (_, _, row) in zip(cases_run, results):
         row.update(compare(os.path.join(models_dir, name), family, ids, {"hf-f64-exact": torch.float64}))
     golden_error = check_goldens(models_dir, cases_run, os.path.join(work, "goldens"))
+    legacy_error = check_legacy_configs(models_dir, cases_run)
 
     failures = []
     print(f"transformers {transformers.__version__}, torch {torch.__version__}; "
           f"max |Δ log-prob| over the full vocabulary at every prompt position; greedy {GREEDY_TOKENS} tokens\n")
-    print("| case | HF f32 | HF f64 | HF f64, no f32 casts | greedy equal (f32/f64/exact) |")
-    print("|---|---|---|---|---|")
+    print("| case | HF f32 | HF f64 | HF f64, no f32 casts | greedy equal (f32/f64/exact) | feature effect |")
+    print("|---|---|---|---|---|---|")
     for name, _, row in results:
         equal = "/".join("yes" if row[v + "-greedy-equal"] else "NO" for v in TOLERANCE)
-        print(f"| {name} | {row['hf-f32']:.1e} | {row['hf-f64']:.1e} | {row['hf-f64-exact']:.1e} | {equal} |")
+        effect = "–" if row["feature-effect"] is None else f"{row['feature-effect']:.1f}"
+        print(f"| {name} | {row['hf-f32']:.1e} | {row['hf-f64']:.1e} | {row['hf-f64-exact']:.1e} | {equal} | {effect} |")
+        if row["feature-effect"] is not None and row["feature-effect"] < 0.1:
+            failures.append(f"{name}: its feature changes log-probs by only {row['feature-effect']:.2e}")
         for variant, tolerance in TOLERANCE.items():
             if not row[variant] <= tolerance:
                 failures.append(f"{name}: {variant} differs by {row[variant]:.2e} > {tolerance:.0e}")
         if not row["hf-f64-greedy-equal"] or not row["hf-f64-exact-greedy-equal"]:
             failures.append(f"{name}: greedy tokens differ from HF float64")
     print(f"\nmake_numerics_goldens.py on these models: max |Δ| against HF f64, no f32 casts: {golden_error:.1e}")
+    print(f"legacy configs (rope_theta + rope_scaling.type): reference bit-identical; "
+          f"max |Δ| against HF f64, no f32 casts: {legacy_error:.1e}")
     print(f"tolerances: {TOLERANCE}")
+    if legacy_error > TOLERANCE["hf-f64-exact"]:
+        failures.append(f"legacy configs differ from HF by {legacy_error:.2e}")
     if golden_error > TOLERANCE["hf-f64-exact"]:
         failures.append(f"goldens differ from HF by {golden_error:.2e}")
     if failures:
