@@ -19,13 +19,17 @@ final class NucleusSelector {
     private final int[] bucketCount = new int[BUCKETS];
     private final int[] bucketLastToken = new int[BUCKETS];
 
+    /** A top-p cutoff and the unnormalised mass of the tokens it keeps. */
+    record Selection(ProbabilityCutoff cutoff, double keptMass) {}
+
     /**
      * The smallest most-likely set whose mass reaches {@code targetMass}, as a cutoff.
      *
      * @param q          unnormalised probabilities, all ≥ 0, at {@code q[base .. base+vocabSize)}
-     * @param targetMass top_p × the total mass of q
+     * @param totalMass  the sum of q
+     * @param targetMass top_p × totalMass
      */
-    ProbabilityCutoff select(float[] q, int base, int vocabSize, double targetMass) {
+    Selection select(float[] q, int base, int vocabSize, double totalMass, double targetMass) {
         int prefix = 0;
         int prefixShift = 31;
         double massAbove = 0;
@@ -57,14 +61,15 @@ final class NucleusSelector {
             if (boundary < 0) {
                 // Rounding left the sum a hair below the target: the whole candidate range is needed.
                 if (level == 0) {
-                    return ProbabilityCutoff.KEEP_ALL;
+                    return new Selection(ProbabilityCutoff.KEEP_ALL, totalMass);
                 }
                 boundary = lowestNonEmpty;
                 massAbove -= bucketMass[boundary];
             }
             if (bucketCount[boundary] == 1) {
                 // A single token straddles the target: it is the last one kept.
-                return new ProbabilityCutoff(q[base + bucketLastToken[boundary]], 1);
+                float last = q[base + bucketLastToken[boundary]];
+                return new Selection(new ProbabilityCutoff(last, 1), massAbove + last);
             }
             prefix = (prefix << WIDTHS[level]) | boundary;
             prefixShift = shift;
@@ -72,7 +77,7 @@ final class NucleusSelector {
         // prefix now holds every bit: all bucketCount[...] candidates share exactly this probability.
         float tied = Float.intBitsToFloat(prefix);
         int lastBucket = prefix & ((1 << WIDTHS[WIDTHS.length - 1]) - 1);
-        int needed = (int) Math.ceil((targetMass - massAbove) / tied);
-        return new ProbabilityCutoff(tied, Math.max(1, Math.min(needed, bucketCount[lastBucket])));
+        int needed = Math.max(1, Math.min((int) Math.ceil((targetMass - massAbove) / tied), bucketCount[lastBucket]));
+        return new Selection(new ProbabilityCutoff(tied, needed), massAbove + (double) needed * tied);
     }
 }

@@ -85,13 +85,12 @@ public final class Sampler {
             distribution[argmax(work, 0)] = 1;
             return distribution;
         }
-        ProbabilityCutoff cutoff = toProbabilities(work, 0);
-        double kept = keptMass(work, 0, cutoff);
+        KeptTokens kept = toProbabilities(work, 0);
         int tiesSeen = 0;
         for (int token = 0; token < vocabSize; token++) {
             float q = work[token];
-            if (q > cutoff.above() || (q == cutoff.above() && tiesSeen++ < cutoff.ties())) {
-                distribution[token] = q / kept;
+            if (kept.keeps(q, q == kept.cutoff().above() ? tiesSeen++ : 0)) {
+                distribution[token] = q / kept.mass();
             }
         }
         return distribution;
@@ -102,8 +101,7 @@ public final class Sampler {
         if (params.isGreedy()) {
             return argmax(work, base);
         }
-        ProbabilityCutoff cutoff = toProbabilities(work, base);
-        return draw(work, base, cutoff);
+        return draw(work, base, toProbabilities(work, base));
     }
 
     /** logit_bias, then penalties, in place. */
@@ -116,11 +114,19 @@ public final class Sampler {
         }
     }
 
+    /** The tokens a draw chooses among, and their unnormalised total probability. */
+    private record KeptTokens(ProbabilityCutoff cutoff, double mass) {
+
+        boolean keeps(float q, int tiesSeenBefore) {
+            return q > cutoff.above() || (q == cutoff.above() && tiesSeenBefore < cutoff.ties());
+        }
+    }
+
     /**
      * Replaces logits by unnormalised probabilities exp((l - max) / T), zero outside top_k, and
-     * returns the cutoff that top_p and min_p leave.
+     * returns what top_p and min_p keep of them.
      */
-    private ProbabilityCutoff toProbabilities(float[] work, int base) {
+    private KeptTokens toProbabilities(float[] work, int base) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = base, end = base + vocabSize; i < end; i++) {
             if (work[i] > max) max = work[i];
@@ -132,7 +138,9 @@ public final class Sampler {
         // top_k keeps every token whose logit ties the k-th largest, like vLLM's threshold mask.
         float kthLogit = topK > 0 ? TopTokens.kthLargestValue(work, base, vocabSize, topK, topKHeap) : Float.NEGATIVE_INFINITY;
         double inverseTemperature = 1.0 / params.temperature();
+        float minPAbove = minPCutoff != null ? minPCutoff.above() : Float.POSITIVE_INFINITY;
         double total = 0;
+        double minPMass = 0;
         for (int i = base, end = base + vocabSize; i < end; i++) {
             float logit = work[i];
             double exponent = ((double) logit - max) * inverseTemperature;
@@ -140,27 +148,28 @@ public final class Sampler {
             float q = logit >= kthLogit && exponent > -104 ? (float) Math.exp(exponent) : 0f;
             work[i] = q;
             total += q;
+            if (q > minPAbove) minPMass += q;
         }
-        ProbabilityCutoff cutoff = ProbabilityCutoff.KEEP_ALL;
+        KeptTokens kept = new KeptTokens(ProbabilityCutoff.KEEP_ALL, total);
         if (nucleus != null) {
-            cutoff = nucleus.select(work, base, vocabSize, params.topP() * total);
+            NucleusSelector.Selection selection = nucleus.select(work, base, vocabSize, total, params.topP() * total);
+            kept = new KeptTokens(selection.cutoff(), selection.keptMass());
         }
-        if (minPCutoff != null) {
-            // The most likely token has q = exp(0) = 1, so "p < min_p × p_max" is simply "q < min_p".
-            cutoff = cutoff.stricter(minPCutoff);
+        // The most likely token has q = exp(0) = 1, so "p < min_p × p_max" is simply "q < min_p".
+        if (minPCutoff != null && kept.cutoff().stricter(minPCutoff) == minPCutoff) {
+            kept = new KeptTokens(minPCutoff, minPMass);
         }
-        return cutoff;
+        return kept;
     }
 
-    private int draw(float[] q, int base, ProbabilityCutoff cutoff) {
-        double kept = keptMass(q, base, cutoff);
-        double target = random.nextDouble() * kept;
+    private int draw(float[] q, int base, KeptTokens kept) {
+        double target = random.nextDouble() * kept.mass();
         double cumulative = 0;
         int tiesSeen = 0;
         int lastKept = -1;
         for (int token = 0; token < vocabSize; token++) {
             float value = q[base + token];
-            if (value > cutoff.above() || (value == cutoff.above() && tiesSeen++ < cutoff.ties())) {
+            if (kept.keeps(value, value == kept.cutoff().above() ? tiesSeen++ : 0)) {
                 cumulative += value;
                 lastKept = token;
                 if (target < cumulative) {
@@ -169,18 +178,6 @@ public final class Sampler {
             }
         }
         return lastKept;   // rounding put the target at the very end of the kept mass
-    }
-
-    private double keptMass(float[] q, int base, ProbabilityCutoff cutoff) {
-        double kept = 0;
-        int tiesSeen = 0;
-        for (int i = base, end = base + vocabSize; i < end; i++) {
-            float value = q[i];
-            if (value > cutoff.above() || (value == cutoff.above() && tiesSeen++ < cutoff.ties())) {
-                kept += value;
-            }
-        }
-        return kept;
     }
 
     /** The most likely token; the lowest id among equals. */
