@@ -75,7 +75,7 @@ public final class SafetensorsWriter {
                 writeFully(out, prefix);
                 ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK_FLOATS * target.bytes()).order(ByteOrder.LITTLE_ENDIAN);
                 for (FloatTensor tensor : tensors.values()) {
-                    writeTensor(out, tensor.floats(), target, chunk);
+                    writeTensor(out, tensor, target, chunk, file);
                 }
             }
         } catch (IOException e) {
@@ -137,8 +137,9 @@ public final class SafetensorsWriter {
         }
     }
 
-    private static void writeTensor(FileChannel out, FloatBuffer values, SafetensorsDtype target, ByteBuffer chunk)
-            throws IOException {
+    private static void writeTensor(FileChannel out, FloatTensor tensor, SafetensorsDtype target, ByteBuffer chunk,
+            Path file) throws IOException {
+        FloatBuffer values = tensor.floats();
         while (values.hasRemaining()) {
             chunk.clear();
             int n = Math.min(values.remaining(), CHUNK_FLOATS);
@@ -147,7 +148,16 @@ public final class SafetensorsWriter {
                 switch (target) {
                     case F32 -> chunk.putFloat(v);
                     case BF16 -> chunk.putShort(SafetensorsDtype.floatToBf16(v));
-                    case F16 -> chunk.putShort(Float.floatToFloat16(v));
+                    case F16 -> {
+                        short half = Float.floatToFloat16(v);
+                        // A finite weight that becomes infinite would silently poison the model; refuse instead.
+                        if (Float.isFinite(v) && Float.isInfinite(Float.float16ToFloat(half))) {
+                            throw new ModelLoadException("tensor '" + tensor.name() + "' holds " + v + " at element "
+                                    + (values.position() - 1) + ", beyond F16's range (65504), so " + file
+                                    + " cannot be written as F16; write BF16 or F32 instead");
+                        }
+                        chunk.putShort(half);
+                    }
                     default -> throw new IllegalStateException("unwritable dtype " + target);
                 }
             }

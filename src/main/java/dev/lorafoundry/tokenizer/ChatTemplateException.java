@@ -5,4 +5,8 @@ public class ChatTemplateException extends RuntimeException {
     public ChatTemplateException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    public ChatTemplateException(String message) {
+        super(message);
+    }
 }
