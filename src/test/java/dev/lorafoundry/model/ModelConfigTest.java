@@ -132,7 +132,7 @@ class ModelConfigTest {
                  "num_hidden_layers": 2, "num_attention_heads": 4, "vocab_size": 300, "attention_bias": true,
                  "rope_scaling": {"type": "linear", "factor": 2.0}}
                 """);
-        assertEquals(new RopeScaling("linear", 2.0, 0, 0, 2048, 0, 0, null), c.ropeScaling());
+        assertEquals(RopeScaling.linear(2.0), c.ropeScaling());
         assertTrue(c.attentionBias());
         assertTrue(c.outputProjectionBias(), "Llama's attention_bias also biases o_proj");
     }
