@@ -98,8 +98,8 @@ public record ModelConfig(String architecture, String modelType, int hiddenSize,
         }
         int originalMax = s.positiveInt("original_max_position_embeddings", maxPos);
         return switch (type) {
-            case "linear", "dynamic" -> new RopeScaling(type, s.requiredPositiveDouble("factor"), 0, 0, originalMax,
-                    0, 0, null);
+            // Unused fields stay 0, so the record equals what a writer built with RopeScaling.linear/dynamic.
+            case "linear", "dynamic" -> new RopeScaling(type, s.requiredPositiveDouble("factor"), 0, 0, 0, 0, 0, null);
             case "llama3" -> {
                 double low = s.requiredPositiveDouble("low_freq_factor");
                 double high = s.requiredPositiveDouble("high_freq_factor");
