@@ -29,7 +29,7 @@ public final class LlamaModel implements AutoCloseable {
 
     /** The weights of one decoder layer; matrices are stored transposed ([in, out]) views of the HF tensors. */
     private record Layer(NDArray inputNorm, NDArray qT, NDArray kT, NDArray vT, NDArray qBias, NDArray kBias,
-                         NDArray vBias, NDArray qNorm, NDArray kNorm, NDArray oT, NDArray postNorm,
+                         NDArray vBias, NDArray qNorm, NDArray kNorm, NDArray oT, NDArray oBias, NDArray postNorm,
                          NDArray gateT, NDArray upT, NDArray downT) {}
 
     private LlamaModel(ModelConfig config, NDManager manager, SafetensorsReader reader) {
@@ -90,6 +90,7 @@ public final class LlamaModel implements AutoCloseable {
                 config.qkNorm() ? wrap(tensor(p + "self_attn.q_norm.weight", config.headDim())) : null,
                 config.qkNorm() ? wrap(tensor(p + "self_attn.k_norm.weight", config.headDim())) : null,
                 wrap(tensor(p + "self_attn.o_proj.weight", hidden, qOut)).transpose(),
+                config.outputProjectionBias() ? wrap(tensor(p + "self_attn.o_proj.bias", hidden)) : null,
                 wrap(tensor(p + "post_attention_layernorm.weight", hidden)),
                 wrap(tensor(p + "mlp.gate_proj.weight", config.intermediateSize(), hidden)).transpose(),
                 wrap(tensor(p + "mlp.up_proj.weight", config.intermediateSize(), hidden)).transpose(),
@@ -211,7 +212,7 @@ public final class LlamaModel implements AutoCloseable {
             offset += n;
         }
         NDArray attn = outputs.size() == 1 ? outputs.get(0) : NDArrays.concat(outputs, 0);
-        x = x.add(attn.matMul(w.oT()));
+        x = x.add(linear(attn, w.oT(), w.oBias()));
 
         h = rmsNorm(x, w.postNorm());
         NDArray gate = Activation.swish(h.matMul(w.gateT()), 1f);
