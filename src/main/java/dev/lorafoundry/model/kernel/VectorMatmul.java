@@ -1,0 +1,159 @@
+package dev.lorafoundry.model.kernel;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * y[r][o] = sum_i x[r][i] * W[o][i] over a row-major f32 weight W[out][in] living in a (possibly
+ * memory-mapped, read-only) little-endian buffer; the CPU decode-step matmul, at close to memory bandwidth.
+ *
+ * <p>The output dimension is split into one contiguous block of weight rows per thread, so every weight
+ * row is streamed from memory exactly once per call however many activation rows there are. Each thread
+ * copies four weight rows at a time into a cache-resident scratch array and multiplies them with the
+ * activation rows four at a time ({@link DotProductKernels}).
+ *
+ * <p>Only touch this class after {@link #isAvailable()} returned true: it needs the run-time flag
+ * {@code --add-modules jdk.incubator.vector}. One caller at a time (calls are serialized).
+ *
+ * <p>Why a {@link ByteBuffer} and not a {@code MemorySegment}: the project compiles with
+ * {@code --release 21}, where {@code java.lang.foreign} is still a preview API and cannot be named.
+ */
+public final class VectorMatmul implements AutoCloseable {
+
+    /** Below this many multiply-adds, waking the workers costs more than it saves. */
+    private static final long SINGLE_THREAD_WORK = 1L << 17;
+
+    private final SpinningWorkerPool pool;
+    private final float[][] scratchByPart;
+    private final PartitionedTask partTask = this::multiplyPart;
+
+    // Arguments of the call in progress, read by the parts.
+    private float[] x;
+    private int rows;
+    private int in;
+    private FloatBuffer weights;
+    private int out;
+    private float[] y;
+
+    /** True iff the module jdk.incubator.vector is present; checking it loads no Vector API class. */
+    public static boolean isAvailable() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /** Starts a fixed pool of daemon worker threads; {@code threads <= 0} means one per available processor. */
+    public VectorMatmul(int threads) {
+        int parallelism = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        this.pool = new SpinningWorkerPool(parallelism);
+        this.scratchByPart = new float[parallelism][];
+    }
+
+    /** Number of threads a large product is split across (the caller included). */
+    public int threads() {
+        return pool.parallelism();
+    }
+
+    /**
+     * Computes y = x · Wᵀ.
+     *
+     * @param x    activations, {@code rows × in} row-major (at least rows*in elements)
+     * @param rows number of activation rows; tuned for 1..64 (decode steps)
+     * @param in   input features: the length of every x row and W row
+     * @param w    the weight W, {@code out × in} f32 little-endian, starting at byte 0 of the buffer
+     *             (its position, limit and byte-order flag are ignored); direct or mapped buffers are fastest
+     * @param out  output features: the number of W rows
+     * @param y    receives the result, {@code rows × out} row-major (at least rows*out elements)
+     */
+    public synchronized void multiplyTransposed(float[] x, int rows, int in, ByteBuffer w, int out, float[] y) {
+        checkArguments(x, rows, in, w, out, y);
+        if (rows == 0 || out == 0) {
+            return;
+        }
+        this.x = x;
+        this.rows = rows;
+        this.in = in;
+        this.weights = w.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        this.out = out;
+        this.y = y;
+        try {
+            if ((long) rows * in * out < SINGLE_THREAD_WORK || pool.parallelism() == 1) {
+                multiplyPart(0, 1);
+            } else {
+                pool.run(partTask);
+            }
+        } finally {
+            this.x = null;
+            this.weights = null;
+            this.y = null;
+        }
+    }
+
+    private static void checkArguments(float[] x, int rows, int in, ByteBuffer w, int out, float[] y) {
+        if (x == null || w == null || y == null) {
+            throw new IllegalArgumentException("x, w and y must not be null");
+        }
+        if (rows < 0 || in < 1 || out < 0) {
+            throw new IllegalArgumentException(
+                    "need rows >= 0, in >= 1, out >= 0; got rows=" + rows + ", in=" + in + ", out=" + out);
+        }
+        if ((long) rows * in > x.length) {
+            throw new IllegalArgumentException("x has " + x.length + " elements but rows*in = " + rows + "*" + in
+                    + " = " + (long) rows * in + " are needed");
+        }
+        if ((long) rows * out > y.length) {
+            throw new IllegalArgumentException("y has " + y.length + " elements but rows*out = " + rows + "*" + out
+                    + " = " + (long) rows * out + " are needed");
+        }
+        long weightBytes = (long) out * in * Float.BYTES;
+        if (weightBytes > w.capacity()) {
+            throw new IllegalArgumentException("the weight buffer holds " + w.capacity() + " bytes but a " + out
+                    + "×" + in + " f32 matrix needs " + weightBytes + "; check the tensor's shape and dtype");
+        }
+    }
+
+    /** Computes the output columns of one contiguous block of weight rows (a multiple of 4 wide). */
+    private void multiplyPart(int part, int parts) {
+        int blocks = (out + DotProductKernels.WEIGHT_BLOCK - 1) / DotProductKernels.WEIGHT_BLOCK;
+        int first = (int) ((long) blocks * part / parts) * DotProductKernels.WEIGHT_BLOCK;
+        int end = Math.min(out, (int) ((long) blocks * (part + 1) / parts) * DotProductKernels.WEIGHT_BLOCK);
+        float[] scratch = scratch(part);
+        int o = first;
+        for (; o + DotProductKernels.WEIGHT_BLOCK <= end; o += DotProductKernels.WEIGHT_BLOCK) {
+            weights.get(o * in, scratch, 0, DotProductKernels.WEIGHT_BLOCK * in);
+            int r = 0;
+            for (; r + DotProductKernels.ROW_BLOCK <= rows; r += DotProductKernels.ROW_BLOCK) {
+                DotProductKernels.block4x4(scratch, in, x, r, y, out, o);
+            }
+            for (; r < rows; r++) {
+                DotProductKernels.block4x1(scratch, in, x, r, y, out, o);
+            }
+        }
+        for (; o < end; o++) {
+            weights.get(o * in, scratch, 0, in);
+            int r = 0;
+            for (; r + DotProductKernels.ROW_BLOCK <= rows; r += DotProductKernels.ROW_BLOCK) {
+                DotProductKernels.block1x4(scratch, in, x, r, y, out, o);
+            }
+            for (; r < rows; r++) {
+                DotProductKernels.block1x1(scratch, in, x, r, y, out, o);
+            }
+        }
+    }
+
+    /** The part's own cache-resident copy area for four weight rows, grown only when {@code in} grows. */
+    private float[] scratch(int part) {
+        float[] scratch = scratchByPart[part];
+        int needed = DotProductKernels.WEIGHT_BLOCK * in;
+        if (scratch == null || scratch.length < needed) {
+            scratch = new float[needed];
+            scratchByPart[part] = scratch;
+        }
+        return scratch;
+    }
+
+    /** Stops the worker threads; the instance cannot be used afterwards. */
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,191 @@
+package dev.lorafoundry.model.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checks VectorMatmul against a double-precision scalar dot product, for mapped and off-heap weights. */
+class VectorMatmulTest {
+
+    private static final int[] ROWS = {1, 3, 4, 5, 16, 17};
+    private static final int[] INS = {64, 67, 896};
+    private static final int[] OUTS = {1, 7, 4864};
+    /** Error allowed relative to sum |x*w|, the scale float rounding is proportional to. */
+    private static final double RELATIVE_TOLERANCE = 1e-4;
+
+    private static VectorMatmul twoThreads;
+    private static VectorMatmul threeThreads;
+
+    @TempDir
+    Path tempDir;
+
+    @BeforeAll
+    static void startPools() {
+        twoThreads = new VectorMatmul(2);
+        threeThreads = new VectorMatmul(3); // more threads than cores: uneven blocks, preempted workers
+    }
+
+    @AfterAll
+    static void stopPools() {
+        twoThreads.close();
+        threeThreads.close();
+    }
+
+    @Test
+    void vectorModuleIsPresentUnderTheTestFlags() {
+        assertTrue(VectorMatmul.isAvailable(), "surefire runs with --add-modules jdk.incubator.vector");
+    }
+
+    @Test
+    void matchesDoubleReferenceWithOffHeapWeights() {
+        Random random = new Random(1);
+        for (int in : INS) {
+            for (int out : OUTS) {
+                float[] w = randomFloats(random, out * in);
+                ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                direct.asFloatBuffer().put(w);
+                checkAllRowCounts(random, w, direct, in, out, "off-heap");
+            }
+        }
+    }
+
+    @Test
+    void matchesDoubleReferenceWithMemoryMappedWeights() throws IOException {
+        Random random = new Random(2);
+        int header = 24; // the tensor starts mid-file, as in a safetensors file
+        for (int in : INS) {
+            for (int out : OUTS) {
+                float[] w = randomFloats(random, out * in);
+                Path file = tempDir.resolve("w_" + in + "_" + out + ".bin");
+                ByteBuffer bytes = ByteBuffer.allocate(header + w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                bytes.position(header);
+                bytes.asFloatBuffer().put(w);
+                Files.write(file, bytes.array());
+                MappedByteBuffer mapped;
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                    mapped = channel.map(FileChannel.MapMode.READ_ONLY, header, (long) w.length * Float.BYTES);
+                }
+                checkAllRowCounts(random, w, mapped, in, out, "mapped");
+            }
+        }
+    }
+
+    @Test
+    void staleOutputIsOverwrittenAndExtraCapacityIsUntouched() {
+        Random random = new Random(3);
+        int rows = 5, in = 67, out = 4864;
+        float[] w = randomFloats(random, out * in);
+        ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        direct.asFloatBuffer().put(w);
+        float[] x = randomFloats(random, rows * in);
+        float[] y = new float[rows * out + 3];
+        java.util.Arrays.fill(y, 123f);
+        twoThreads.multiplyTransposed(x, rows, in, direct, out, y);
+        assertClose(reference(x, rows, in, w, out), y, rows, in, out, x, w, "stale output");
+        assertEquals(123f, y[rows * out + 2], "elements past rows*out must not be written");
+    }
+
+    @Test
+    void badShapesAreRejectedWithTheNumbersThatDisagree() {
+        ByteBuffer w = ByteBuffer.allocateDirect(7 * 64 * Float.BYTES);
+        IllegalArgumentException tooSmallWeight = assertThrows(IllegalArgumentException.class,
+                () -> twoThreads.multiplyTransposed(new float[64], 1, 64, w, 8, new float[8]));
+        assertTrue(tooSmallWeight.getMessage().contains("8×64"), tooSmallWeight.getMessage());
+        IllegalArgumentException shortX = assertThrows(IllegalArgumentException.class,
+                () -> twoThreads.multiplyTransposed(new float[100], 2, 64, w, 7, new float[14]));
+        assertTrue(shortX.getMessage().contains("rows*in"), shortX.getMessage());
+        IllegalArgumentException shortY = assertThrows(IllegalArgumentException.class,
+                () -> twoThreads.multiplyTransposed(new float[128], 2, 64, w, 7, new float[13]));
+        assertTrue(shortY.getMessage().contains("rows*out"), shortY.getMessage());
+    }
+
+    @Test
+    void isAvailableIsFalseAndLoadsNoVectorClassWithoutTheModule() throws Exception {
+        // A separate JVM without --add-modules: the check must answer false instead of failing to link.
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process process = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
+                AvailabilityProbe.class.getName()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes()).trim();
+        assertEquals(0, process.waitFor(), output);
+        assertTrue(output.endsWith("available=false"), output);
+        assertFalse(output.contains("Exception"), output);
+    }
+
+    /** Entry point of the JVM started without the Vector API module. */
+    static final class AvailabilityProbe {
+        public static void main(String[] args) {
+            System.out.println("available=" + VectorMatmul.isAvailable());
+        }
+    }
+
+    private static void checkAllRowCounts(Random random, float[] w, ByteBuffer buffer, int in, int out, String storage) {
+        for (int rows : ROWS) {
+            float[] x = randomFloats(random, rows * in);
+            double[] expected = reference(x, rows, in, w, out);
+            for (VectorMatmul matmul : List.of(twoThreads, threeThreads)) {
+                float[] y = new float[rows * out];
+                matmul.multiplyTransposed(x, rows, in, buffer, out, y);
+                assertClose(expected, y, rows, in, out, x, w,
+                        storage + " rows=" + rows + " in=" + in + " out=" + out + " threads=" + matmul.threads());
+            }
+        }
+    }
+
+    /** The independent reference: a plain double-precision loop. */
+    private static double[] reference(float[] x, int rows, int in, float[] w, int out) {
+        double[] y = new double[rows * out];
+        for (int r = 0; r < rows; r++) {
+            for (int o = 0; o < out; o++) {
+                double s = 0;
+                for (int i = 0; i < in; i++) {
+                    s += (double) x[r * in + i] * w[o * in + i];
+                }
+                y[r * out + o] = s;
+            }
+        }
+        return y;
+    }
+
+    private static void assertClose(double[] expected, float[] actual, int rows, int in, int out, float[] x,
+            float[] w, String what) {
+        List<String> failures = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            for (int o = 0; o < out; o++) {
+                double scale = 0;
+                for (int i = 0; i < in; i++) {
+                    scale += Math.abs((double) x[r * in + i] * w[o * in + i]);
+                }
+                double error = Math.abs(actual[r * out + o] - expected[r * out + o]);
+                if (error > RELATIVE_TOLERANCE * scale + 1e-30 && failures.size() < 5) {
+                    failures.add("y[" + r + "][" + o + "]=" + actual[r * out + o] + " expected " + expected[r * out + o]);
+                }
+            }
+        }
+        assertTrue(failures.isEmpty(), what + ": " + failures);
+    }
+
+    private static float[] randomFloats(Random random, int n) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return values;
+    }
+}
