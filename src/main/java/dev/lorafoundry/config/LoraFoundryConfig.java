@@ -45,8 +45,15 @@ public interface LoraFoundryConfig {
         @WithDefault("512")
         int prefillChunkTokens();
 
-        /** Threads libtorch may use for one step; 0 means all cores. */
+        /** Threads libtorch and the Vector API kernel may use for one step; 0 means all cores. */
         @WithDefault("0")
         int threads();
+
+        /**
+         * Steps of at most this many tokens (decode steps) run their projections through the Java Vector API
+         * kernel, which streams weights faster than libtorch; needs --add-modules jdk.incubator.vector. 0 disables.
+         */
+        @WithDefault("32")
+        int vectorKernelMaxRows();
     }
 }

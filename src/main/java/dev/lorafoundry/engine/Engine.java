@@ -7,6 +7,7 @@ import dev.lorafoundry.model.GenerationConfig;
 import dev.lorafoundry.model.LlamaModel;
 import dev.lorafoundry.model.ModelConfig;
 import dev.lorafoundry.model.ModelLoadException;
+import dev.lorafoundry.model.kernel.VectorMatmul;
 import dev.lorafoundry.tokenizer.ChatTemplate;
 import dev.lorafoundry.tokenizer.IncrementalDetokenizer;
 import dev.lorafoundry.tokenizer.Tokenizer;
@@ -37,6 +38,7 @@ public class Engine implements AutoCloseable {
     private final LlamaModel model;
     private final Scheduler scheduler;
     private final Thread thread;
+    private final VectorMatmul kernel;
 
     public Engine(LoraFoundryConfig config, MeterRegistry registry) {
         Path dir = Path.of(config.model().path()).toAbsolutePath().normalize();
@@ -56,6 +58,12 @@ public class Engine implements AutoCloseable {
         // The engine thread owns every tensor; loading happens on it so grad mode and thread settings stick.
         LoraFoundryConfig.Engine engineConfig = config.engine();
         this.manager = NDManager.newBaseManager();
+        this.kernel = engineConfig.vectorKernelMaxRows() > 0 && VectorMatmul.isAvailable()
+                ? new VectorMatmul(engineConfig.threads()) : null;
+        if (kernel == null) {
+            LOG.info("Decode steps run on libtorch (start the JVM with --add-modules jdk.incubator.vector for the"
+                    + " faster Vector API kernel)");
+        }
         CompletableFuture<LlamaModel> loaded = new CompletableFuture<>();
         CompletableFuture<Scheduler> schedulerReady = new CompletableFuture<>();
         this.thread = Thread.ofPlatform().name("lorafoundry-engine").daemon(true).unstarted(() -> {
@@ -64,7 +72,7 @@ public class Engine implements AutoCloseable {
                 if (engineConfig.threads() > 0) {
                     JniUtils.setNumThreads(engineConfig.threads());
                 }
-                LlamaModel m = LlamaModel.load(dir, modelConfig, manager);
+                LlamaModel m = LlamaModel.load(dir, modelConfig, manager, kernel, engineConfig.vectorKernelMaxRows());
                 loaded.complete(m);
                 Scheduler s = new Scheduler(m, engineConfig.maxBatchSize(), engineConfig.maxQueuedRequests(),
                         engineConfig.prefillChunkTokens(), registry);
@@ -155,6 +163,9 @@ public class Engine implements AutoCloseable {
         }
         model.close();
         manager.close();
+        if (kernel != null) {
+            kernel.close();
+        }
         tokenizer.close();
     }
 }

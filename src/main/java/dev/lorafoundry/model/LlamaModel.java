@@ -9,6 +9,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import dev.lorafoundry.model.kernel.VectorMatmul;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 
@@ -22,28 +24,37 @@ public final class LlamaModel implements AutoCloseable {
     private final NDManager manager;
     private final SafetensorsReader reader;
     private final FloatBuffer embedRows;
-    private final NDArray lmHeadT;
+    private final Linear lmHead;
+    private final VectorMatmul kernel;
+    private final int kernelMaxRows;
     private final NDArray finalNorm;
     private final Layer[] layers;
     private final RotaryEmbedding rope;
 
-    /** The weights of one decoder layer; matrices are stored transposed ([in, out]) views of the HF tensors. */
-    private record Layer(NDArray inputNorm, NDArray qT, NDArray kT, NDArray vT, NDArray qBias, NDArray kBias,
-                         NDArray vBias, NDArray qNorm, NDArray kNorm, NDArray oT, NDArray oBias, NDArray postNorm,
-                         NDArray gateT, NDArray upT, NDArray downT) {}
+    /** The weights of one decoder layer. */
+    private record Layer(NDArray inputNorm, Linear q, Linear k, Linear v, NDArray qNorm, NDArray kNorm, Linear o,
+                         NDArray postNorm, Linear gate, Linear up, Linear down) {}
 
-    private LlamaModel(ModelConfig config, NDManager manager, SafetensorsReader reader) {
+    /**
+     * One projection y = x·Wᵀ + b. The weight lives once, in Java-owned memory; libtorch sees it as a transposed
+     * view and the Vector API kernel reads the same bytes.
+     */
+    private record Linear(NDArray weightT, ByteBuffer weight, int in, int out, NDArray bias) {}
+
+    private LlamaModel(ModelConfig config, NDManager manager, SafetensorsReader reader, VectorMatmul kernel,
+                       int kernelMaxRows) {
         this.config = config;
+        this.kernel = kernel;
+        this.kernelMaxRows = kernel == null ? 0 : kernelMaxRows;
         this.manager = manager;
         this.reader = reader;
         this.rope = RotaryEmbedding.of(config);
         FloatTensor embed = tensor("model.embed_tokens.weight", config.vocabSize(), config.hiddenSize());
         this.embedRows = embed.data().asFloatBuffer();
-        NDArray embedNd = wrap(embed);
         if (config.tieWordEmbeddings() || !reader.contains("lm_head.weight")) {
-            this.lmHeadT = embedNd.transpose();
+            this.lmHead = linear(embed, null);
         } else {
-            this.lmHeadT = wrap(tensor("lm_head.weight", config.vocabSize(), config.hiddenSize())).transpose();
+            this.lmHead = linear(tensor("lm_head.weight", config.vocabSize(), config.hiddenSize()), null);
         }
         this.finalNorm = wrap(tensor("model.norm.weight", config.hiddenSize()));
         this.layers = new Layer[config.numLayers()];
@@ -54,10 +65,19 @@ public final class LlamaModel implements AutoCloseable {
 
     /** Maps the weights of a model folder; a missing or misshapen tensor stops loading with its name. */
     public static LlamaModel load(Path modelDir, ModelConfig config, NDManager parent) {
+        return load(modelDir, config, parent, null, 0);
+    }
+
+    /**
+     * As {@link #load(Path, ModelConfig, NDManager)}, with projections of steps of at most {@code kernelMaxRows}
+     * tokens (decode steps, memory-bound) computed by {@code kernel} instead of libtorch.
+     */
+    public static LlamaModel load(Path modelDir, ModelConfig config, NDManager parent, VectorMatmul kernel,
+                                  int kernelMaxRows) {
         SafetensorsReader reader = SafetensorsReader.open(modelDir);
         NDManager manager = parent.newSubManager();
         try {
-            return new LlamaModel(config, manager, reader);
+            return new LlamaModel(config, manager, reader, kernel, kernelMaxRows);
         } catch (RuntimeException e) {
             manager.close();
             reader.close();
@@ -79,22 +99,27 @@ public final class LlamaModel implements AutoCloseable {
         int qOut = config.numHeads() * config.headDim();
         int kvOut = config.numKvHeads() * config.headDim();
         boolean bias = config.attentionBias();
+        int inter = config.intermediateSize();
         return new Layer(
                 wrap(tensor(p + "input_layernorm.weight", hidden)),
-                wrap(tensor(p + "self_attn.q_proj.weight", qOut, hidden)).transpose(),
-                wrap(tensor(p + "self_attn.k_proj.weight", kvOut, hidden)).transpose(),
-                wrap(tensor(p + "self_attn.v_proj.weight", kvOut, hidden)).transpose(),
-                bias ? wrap(tensor(p + "self_attn.q_proj.bias", qOut)) : null,
-                bias ? wrap(tensor(p + "self_attn.k_proj.bias", kvOut)) : null,
-                bias ? wrap(tensor(p + "self_attn.v_proj.bias", kvOut)) : null,
+                linear(tensor(p + "self_attn.q_proj.weight", qOut, hidden), bias ? p + "self_attn.q_proj.bias" : null),
+                linear(tensor(p + "self_attn.k_proj.weight", kvOut, hidden), bias ? p + "self_attn.k_proj.bias" : null),
+                linear(tensor(p + "self_attn.v_proj.weight", kvOut, hidden), bias ? p + "self_attn.v_proj.bias" : null),
                 config.qkNorm() ? wrap(tensor(p + "self_attn.q_norm.weight", config.headDim())) : null,
                 config.qkNorm() ? wrap(tensor(p + "self_attn.k_norm.weight", config.headDim())) : null,
-                wrap(tensor(p + "self_attn.o_proj.weight", hidden, qOut)).transpose(),
-                config.outputProjectionBias() ? wrap(tensor(p + "self_attn.o_proj.bias", hidden)) : null,
+                linear(tensor(p + "self_attn.o_proj.weight", hidden, qOut),
+                        config.outputProjectionBias() ? p + "self_attn.o_proj.bias" : null),
                 wrap(tensor(p + "post_attention_layernorm.weight", hidden)),
-                wrap(tensor(p + "mlp.gate_proj.weight", config.intermediateSize(), hidden)).transpose(),
-                wrap(tensor(p + "mlp.up_proj.weight", config.intermediateSize(), hidden)).transpose(),
-                wrap(tensor(p + "mlp.down_proj.weight", hidden, config.intermediateSize())).transpose());
+                linear(tensor(p + "mlp.gate_proj.weight", inter, hidden), null),
+                linear(tensor(p + "mlp.up_proj.weight", inter, hidden), null),
+                linear(tensor(p + "mlp.down_proj.weight", hidden, inter), null));
+    }
+
+    private Linear linear(FloatTensor weight, String biasName) {
+        int out = (int) weight.shape()[0];
+        int in = (int) weight.shape()[1];
+        NDArray bias = biasName == null ? null : wrap(tensor(biasName, out));
+        return new Linear(wrap(weight).transpose(), weight.data(), in, out, bias);
     }
 
     private FloatTensor tensor(String name, long... expectedShape) {
@@ -135,8 +160,7 @@ public final class LlamaModel implements AutoCloseable {
                 x = layer(i, x, input, cosSin[0], cosSin[1]);
             }
             NDArray selected = selectLogitRows(x, input);
-            NDArray logits = rmsNorm(selected, finalNorm).matMul(lmHeadT);
-            return logits.toFloatArray();
+            return project(rmsNorm(selected, finalNorm), lmHead)[0].toFloatArray();
         }
     }
 
@@ -192,10 +216,10 @@ public final class LlamaModel implements AutoCloseable {
         int kvHeads = config.numKvHeads();
         int headDim = config.headDim();
 
-        NDArray h = rmsNorm(x, w.inputNorm());
-        NDArray q = linear(h, w.qT(), w.qBias()).reshape(total, heads, headDim);
-        NDArray k = linear(h, w.kT(), w.kBias()).reshape(total, kvHeads, headDim);
-        NDArray v = linear(h, w.vT(), w.vBias()).reshape(total, kvHeads, headDim);
+        NDArray[] qkv = project(rmsNorm(x, w.inputNorm()), w.q(), w.k(), w.v());
+        NDArray q = qkv[0].reshape(total, heads, headDim);
+        NDArray k = qkv[1].reshape(total, kvHeads, headDim);
+        NDArray v = qkv[2].reshape(total, kvHeads, headDim);
         if (w.qNorm() != null) {
             q = rmsNorm(q, w.qNorm());
             k = rmsNorm(k, w.kNorm());
@@ -212,11 +236,11 @@ public final class LlamaModel implements AutoCloseable {
             offset += n;
         }
         NDArray attn = outputs.size() == 1 ? outputs.get(0) : NDArrays.concat(outputs, 0);
-        x = x.add(linear(attn, w.oT(), w.oBias()));
+        x = x.add(project(attn, w.o())[0]);
 
-        h = rmsNorm(x, w.postNorm());
-        NDArray gate = Activation.swish(h.matMul(w.gateT()), 1f);
-        return x.add(gate.mul(h.matMul(w.upT())).matMul(w.downT()));
+        NDArray[] gateUp = project(rmsNorm(x, w.postNorm()), w.gate(), w.up());
+        NDArray activated = Activation.swish(gateUp[0], 1f).mul(gateUp[1]);
+        return x.add(project(activated, w.down())[0]);
     }
 
     /** Causal attention of one sequence's new tokens over its cache, grouped-query aware. */
@@ -269,9 +293,24 @@ public final class LlamaModel implements AutoCloseable {
         return rows.size() == 1 ? rows.get(0) : NDArrays.concat(rows, 0);
     }
 
-    private static NDArray linear(NDArray x, NDArray weightT, NDArray bias) {
-        NDArray y = x.matMul(weightT);
-        return bias == null ? y : y.add(bias);
+    /** Applies several projections to the same input [rows, in]; small steps go through the Vector API kernel. */
+    private NDArray[] project(NDArray x, Linear... linears) {
+        int rows = (int) x.getShape().get(0);
+        NDArray[] outputs = new NDArray[linears.length];
+        float[] input = rows <= kernelMaxRows ? x.toFloatArray() : null;
+        for (int i = 0; i < linears.length; i++) {
+            Linear l = linears[i];
+            NDArray y;
+            if (input != null) {
+                float[] result = new float[rows * l.out()];
+                kernel.multiplyTransposed(input, rows, l.in(), l.weight(), l.out(), result);
+                y = manager.create(result, new Shape(rows, l.out()));
+            } else {
+                y = x.matMul(l.weightT());
+            }
+            outputs[i] = l.bias() == null ? y : y.add(l.bias());
+        }
+        return outputs;
     }
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {

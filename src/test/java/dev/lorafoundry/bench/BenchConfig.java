@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** The engine configuration a benchmark runs with: a model folder and a batch size, the rest defaults. */
-record BenchConfig(Path modelPath, int maxBatchSize) implements LoraFoundryConfig {
+record BenchConfig(Path modelPath, int maxBatchSize, int kernelMaxRows) implements LoraFoundryConfig {
 
     @Override
     public Model model() {
@@ -50,6 +50,10 @@ record BenchConfig(Path modelPath, int maxBatchSize) implements LoraFoundryConfi
 
             public int threads() {
                 return 0;
+            }
+
+            public int vectorKernelMaxRows() {
+                return kernelMaxRows;
             }
         };
     }

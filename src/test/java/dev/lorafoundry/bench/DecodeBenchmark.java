@@ -41,7 +41,7 @@ class DecodeBenchmark {
         System.out.printf("machine: memory bandwidth %.1f GB/s, fp32 matmul peak %.1f GFLOP/s%n",
                 limits.memoryBandwidthGBs(), limits.matmulPeakGflops());
 
-        Engine engine = new Engine(new BenchConfig(dir, 16), new SimpleMeterRegistry());
+        Engine engine = new Engine(new BenchConfig(dir, 16, Integer.getInteger("kernelMaxRows", 32)), new SimpleMeterRegistry());
         ModelConfig c = engine.modelConfig();
         long linearParams = linearParameters(c);
         double weightBytesPerToken = linearParams * 4.0;
