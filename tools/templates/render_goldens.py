@@ -298,6 +298,7 @@ TOKENIZER_TEXTS = [
     "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n",
     "code: def f(x):\n    return x ** 2  # ∑ squares\n",
     "e\u0301 (decomposed e-acute) vs \u00e9",
+    "Rare characters split into byte tokens: 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𠀋 a🪿b ꙮ",
 ]
 
 

@@ -47,6 +47,7 @@ final class HfJinjaEnvironment {
                         .withEvaluateMapKeys(true)
                         .withIterateOverMapKeys(true)
                         .withKeepNullableLoopValues(true)
+                        .withUseTrimmingForNotesAndExpressions(true)
                         .build())
                 .build();
         Jinjava jinjava = new Jinjava(config);
@@ -63,11 +64,58 @@ final class HfJinjaEnvironment {
         Matcher tags = TAG.matcher(source);
         StringBuilder out = new StringBuilder(source.length());
         while (tags.find()) {
-            String rewritten = REVERSE_SLICE.matcher(tags.group())
-                    .replaceAll(Matcher.quoteReplacement("['" + PythonStringMethods.REVERSED + "']"));
+            String rewritten = parenthesizeNamedArguments(REVERSE_SLICE.matcher(tags.group())
+                    .replaceAll(Matcher.quoteReplacement("['" + PythonStringMethods.REVERSED + "']")));
             tags.appendReplacement(out, Matcher.quoteReplacement(rewritten));
         }
         tags.appendTail(out);
+        return out.toString();
+    }
+
+    /**
+     * Wraps each call's named-argument value in parentheses: jinjava parses {@code f(k=a|length - 1)}
+     * as {@code (k=a|length) - 1}, Jinja2 as {@code k=(a|length - 1)}.
+     */
+    static String parenthesizeNamedArguments(String tag) {
+        StringBuilder out = new StringBuilder(tag.length() + 8);
+        java.util.ArrayDeque<Character> brackets = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Integer> openValues = new java.util.ArrayDeque<>(); // bracket depth of each opened value
+        char quote = 0;
+        for (int i = 0; i < tag.length(); i++) {
+            char c = tag.charAt(i);
+            if (quote != 0) {
+                out.append(c);
+                if (c == '\\' && i + 1 < tag.length()) {
+                    out.append(tag.charAt(++i));
+                } else if (c == quote) {
+                    quote = 0;
+                }
+                continue;
+            }
+            boolean closesValue = !openValues.isEmpty() && openValues.peek() == brackets.size();
+            if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '[' || c == '{') {
+                brackets.push(c);
+            } else if (c == ')' || c == ']' || c == '}') {
+                if (closesValue) {
+                    out.append(')');
+                    openValues.pop();
+                }
+                brackets.poll();
+            } else if (c == ',' && closesValue) {
+                out.append(')');
+                openValues.pop();
+            } else if (c == '=' && !brackets.isEmpty() && brackets.peek() == '('
+                    && (i + 1 >= tag.length() || tag.charAt(i + 1) != '=')
+                    && (i == 0 || "=!<>".indexOf(tag.charAt(i - 1)) < 0)
+                    && out.toString().stripTrailing().matches("(?s).*[A-Za-z_][A-Za-z0-9_]*")) {
+                out.append("=(");
+                openValues.push(brackets.size());
+                continue;
+            }
+            out.append(c);
+        }
         return out.toString();
     }
 
