@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.lorafoundry.engine.EngineOverloadedException;
 import dev.lorafoundry.tokenizer.ChatTemplateException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -41,6 +44,17 @@ public class ApiExceptionMappers {
                 "invalid_request_error", param.isEmpty() ? null : param, null));
     }
 
+    /** Jackson's most specific exceptions, mapped explicitly so Quarkus' built-in mappers (plain 400s) never win. */
+    @ServerExceptionMapper(priority = Priorities.USER - 100)
+    public Response mismatchedInput(MismatchedInputException e) {
+        return wrongFieldType(e);
+    }
+
+    @ServerExceptionMapper(priority = Priorities.USER - 100)
+    public Response invalidFormat(InvalidFormatException e) {
+        return wrongFieldType(e);
+    }
+
     @ServerExceptionMapper
     public Response otherJson(JsonProcessingException e) {
         return json(400, ErrorResponse.of("The request body could not be read: " + e.getOriginalMessage(),
@@ -61,6 +75,17 @@ public class ApiExceptionMappers {
     /** JAX-RS' own errors: unknown path (404), wrong method (405), unsupported media type (415), not acceptable (406). */
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
+        // The JSON reader wraps Jackson's exceptions: answer with the field-level message instead of "HTTP 400".
+        switch (e.getCause()) {
+            case JsonParseException parse -> {
+                return malformedJson(parse);
+            }
+            case JsonMappingException mapping -> {
+                return wrongFieldType(mapping);
+            }
+            case null, default -> {
+            }
+        }
         int status = e.getResponse().getStatus();
         if (status >= 500) {
             return unexpected(e);
