@@ -157,12 +157,12 @@ class GenerationTest {
                 .then().statusCode(200).extract().jsonPath();
     }
 
-    /** The data payloads of an SSE body, in order. */
+    /** The data payloads of an SSE body, in order (every event here is one data line; blank lines separate events). */
     private static List<String> dataEvents(String sse) {
         List<String> data = new ArrayList<>();
-        for (String event : sse.split("\n\n")) {
-            if (event.startsWith("data:")) {
-                data.add(event.substring(5).strip());
+        for (String line : sse.split("\n")) {
+            if (line.startsWith("data:")) {
+                data.add(line.substring(5).strip());
             }
         }
         return data;
