@@ -12,10 +12,17 @@ import java.util.Map;
 final class CompletionLogprobsBuilder {
 
     private final Tokenizer tokenizer;
+    private final boolean tokensAsIds;
     private int textOffset;
 
-    CompletionLogprobsBuilder(Tokenizer tokenizer) {
+    /** @param tokensAsIds vLLM's return_tokens_as_token_ids: name tokens "token_id:N" (unambiguous for any bytes) */
+    CompletionLogprobsBuilder(Tokenizer tokenizer, boolean tokensAsIds) {
         this.tokenizer = tokenizer;
+        this.tokensAsIds = tokensAsIds;
+    }
+
+    private String name(int tokenId) {
+        return tokensAsIds ? "token_id:" + tokenId : tokenizer.tokenString(tokenId);
     }
 
     /** The next tokens of this choice; a token with a null logprob (first echoed prompt token) gets null entries. */
@@ -25,12 +32,11 @@ final class CompletionLogprobsBuilder {
         List<Map<String, Float>> tops = new ArrayList<>();
         List<Integer> offsets = new ArrayList<>();
         for (TokenLogprobs t : tokens) {
-            String token = tokenizer.tokenString(t.tokenId());
-            strings.add(token);
+            strings.add(name(t.tokenId()));
             logprobs.add(t.logprob());
             tops.add(t.logprob() == null ? null : top(t));
             offsets.add(textOffset);
-            textOffset += token.length();
+            textOffset += tokenizer.tokenString(t.tokenId()).length();
         }
         return new CompletionLogprobs(strings, logprobs, tops, offsets);
     }
@@ -39,9 +45,9 @@ final class CompletionLogprobsBuilder {
     private Map<String, Float> top(TokenLogprobs t) {
         Map<String, Float> top = new LinkedHashMap<>();
         for (TokenLogprobs.TokenLogprob alt : t.top()) {
-            top.putIfAbsent(tokenizer.tokenString(alt.tokenId()), alt.logprob());
+            top.putIfAbsent(name(alt.tokenId()), alt.logprob());
         }
-        top.putIfAbsent(tokenizer.tokenString(t.tokenId()), t.logprob());
+        top.putIfAbsent(name(t.tokenId()), t.logprob());
         return top;
     }
 }

@@ -96,7 +96,7 @@ public class CompletionsResource {
 
         List<Multi<SequenceEvent>> streams = launcher.launch(sequences);
         Reply reply = new Reply(ResponseIds.next("cmpl-"), Instant.now().getEpochSecond(), served.id(), tokenizer,
-                echoTexts, logprobs, promptTokens);
+                echoTexts, logprobs, promptTokens, Boolean.TRUE.equals(request.returnTokensAsTokenIds()));
         if (Boolean.TRUE.equals(request.stream())) {
             return replies.sse(reply.chunks(streams, StreamOptions.includeUsage(request.streamOptions())));
         }
@@ -106,7 +106,7 @@ public class CompletionsResource {
 
     /** Shapes the engine's output of one request as completion JSON or chunks. */
     private record Reply(String id, long created, String model, Tokenizer tokenizer, List<String> echoTexts,
-                         int logprobs, int promptTokens) {
+                         int logprobs, int promptTokens, boolean tokensAsIds) {
 
         CompletionResponse response(List<ChoiceOutcome> outcomes) {
             List<CompletionChoice> choices = new ArrayList<>();
@@ -116,7 +116,7 @@ public class CompletionsResource {
                 if (logprobs >= 0) {
                     List<TokenLogprobs> all = new ArrayList<>(o.promptLogprobs);
                     all.addAll(o.tokenLogprobs);
-                    lp = new CompletionLogprobsBuilder(tokenizer).next(all);
+                    lp = new CompletionLogprobsBuilder(tokenizer, tokensAsIds).next(all);
                 }
                 choices.add(new CompletionChoice(o.choice, echoTexts.get(o.choice) + o.text, lp, o.finishReason.openAiName()));
                 completionTokens += o.completionTokens;
@@ -125,7 +125,7 @@ public class CompletionsResource {
         }
 
         Multi<CompletionResponse> chunks(List<Multi<SequenceEvent>> streams, boolean includeUsage) {
-            List<CompletionLogprobsBuilder> builders = echoTexts.stream().map(t -> new CompletionLogprobsBuilder(tokenizer)).toList();
+            List<CompletionLogprobsBuilder> builders = echoTexts.stream().map(t -> new CompletionLogprobsBuilder(tokenizer, tokensAsIds)).toList();
             AtomicInteger completionTokens = new AtomicInteger();
             List<CompletionResponse> echoChunks = new ArrayList<>();
             if (logprobs < 0) { // with log-probs the echo is sent when the prompt log-probs arrive

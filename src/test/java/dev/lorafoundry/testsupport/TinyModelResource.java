@@ -1,20 +1,31 @@
 package dev.lorafoundry.testsupport;
 
+import dev.lorafoundry.model.RandomModelSpec;
+import dev.lorafoundry.model.RandomModelWriter;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.nio.file.Path;
 import java.util.Map;
 
-/** Points the service under test at a tiny random-weight Hugging Face model written for the test run. */
+/**
+ * Writes the tiny random-weight Hugging Face model (byte-level BPE tokenizer, ChatML template) that the test profile
+ * serves by default ({@code %test.lorafoundry.model.path} in application.properties). Test profiles that need
+ * another model override that property.
+ */
 public class TinyModelResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final Path DIR = Path.of("target/test-models/tiny-random");
+
+    public static final RandomModelSpec SPEC = new RandomModelSpec("tiny-random", "LlamaForCausalLM", 64, 160, 2, 4, 2,
+            null, 512, true, "F32", 1, null, 1024, 5L, 0.08);
 
     @Override
     public Map<String, String> start() {
-        // TODO(integrator): write a random model with dev.lorafoundry.model.RandomModelWriter into a temp dir
-        // (tokenizer.json, tokenizer_config.json with a chat_template, config.json, model.safetensors) and return it.
-        return Map.of("lorafoundry.model.path", "target/tiny-random-model");
+        RandomModelWriter.write(SPEC, DIR);
+        return Map.of();
     }
 
     @Override
     public void stop() {
-        // TODO(integrator): delete the temp dir written by start().
+        // The folder is under target/ and rewritten identically by the next run.
     }
 }

@@ -29,4 +29,6 @@ public record CompletionRequest(
         Integer logprobs,
         Boolean stream,
         @JsonProperty("stream_options") StreamOptions streamOptions,
+        /* vLLM extension: log-prob tokens as "token_id:N" */
+        @JsonProperty("return_tokens_as_token_ids") Boolean returnTokensAsTokenIds,
         String user) implements SamplingFields {}
