@@ -2,6 +2,7 @@ package dev.lorafoundry.engine;
 
 import dev.lorafoundry.model.LlamaModel;
 import dev.lorafoundry.model.StepInput;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ final class Scheduler implements Runnable {
     private final BlockingQueue<Sequence> waiting;
     private final List<Sequence> running = new ArrayList<>();
     private final DistributionSummary batchSizes;
+    private final Counter cancelled;
     private volatile boolean stopped;
 
     Scheduler(LlamaModel model, int maxBatchSize, int maxQueued, int prefillBudget, MeterRegistry registry) {
@@ -39,6 +41,8 @@ final class Scheduler implements Runnable {
         registry.gauge("lorafoundry_running_sequences", running, List::size);
         this.batchSizes = DistributionSummary.builder("lorafoundry_step_batch_size")
                 .description("Sequences in one engine step").register(registry);
+        this.cancelled = Counter.builder("lorafoundry_cancelled_sequences")
+                .description("Sequences cancelled before they finished (client gone)").register(registry);
     }
 
     /** Queues a sequence; false when the queue is full. */
@@ -101,6 +105,7 @@ final class Scheduler implements Runnable {
             Sequence s = it.next();
             if (s.isCancelled()) {
                 it.remove();
+                cancelled.increment();
                 s.cache.close();
                 s.listener().onFinish(FinishReason.CANCELLED, s.prompt.length, s.outputCount);
             }

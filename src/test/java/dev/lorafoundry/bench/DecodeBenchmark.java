@@ -9,6 +9,7 @@ import dev.lorafoundry.engine.SamplingParams;
 import dev.lorafoundry.model.ModelConfig;
 import dev.lorafoundry.model.RandomModelSpec;
 import dev.lorafoundry.model.RandomModelWriter;
+import dev.lorafoundry.testsupport.EngineTestConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ class DecodeBenchmark {
         System.out.printf("machine: memory bandwidth %.1f GB/s, fp32 matmul peak %.1f GFLOP/s%n",
                 limits.memoryBandwidthGBs(), limits.matmulPeakGflops());
 
-        Engine engine = new Engine(new BenchConfig(dir, 16, Integer.getInteger("kernelMaxRows", 32)), new SimpleMeterRegistry());
+        Engine engine = new Engine(new EngineTestConfig(dir, 16, Integer.getInteger("kernelMaxRows", 32)), new SimpleMeterRegistry());
         ModelConfig c = engine.modelConfig();
         long linearParams = linearParameters(c);
         double weightBytesPerToken = linearParams * 4.0;

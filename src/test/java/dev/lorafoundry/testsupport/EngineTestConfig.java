@@ -1,11 +1,11 @@
-package dev.lorafoundry.bench;
+package dev.lorafoundry.testsupport;
 
 import dev.lorafoundry.config.LoraFoundryConfig;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** The engine configuration a benchmark runs with: a model folder and a batch size, the rest defaults. */
-record BenchConfig(Path modelPath, int maxBatchSize, int kernelMaxRows) implements LoraFoundryConfig {
+/** Configuration for an Engine built directly by a test or benchmark: a model folder, batch size and kernel rows. */
+public record EngineTestConfig(Path modelPath, int maxBatchSize, int kernelMaxRows) implements LoraFoundryConfig {
 
     @Override
     public Model model() {
