@@ -119,7 +119,8 @@ final class Vocabulary {
     byte[] bytes(int id) {
         String token = token(id);
         if (token == null) {
-            throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (0.." + (tokenById.length - 1) + ")");
+            // Models pad their embedding past the tokenizer (Qwen: 151936 rows, 151669 tokens); such ids have no text.
+            return new byte[0];
         }
         if (added.get(id) || spelling == Spelling.PLAIN) {
             return token.getBytes(StandardCharsets.UTF_8);
