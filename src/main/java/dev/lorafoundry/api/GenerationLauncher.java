@@ -1,5 +1,6 @@
 package dev.lorafoundry.api;
 
+import dev.lorafoundry.api.error.ApiException;
 import dev.lorafoundry.engine.Engine;
 import dev.lorafoundry.engine.GenerationHandle;
 import dev.lorafoundry.engine.GenerationRequest;
@@ -38,6 +39,10 @@ class GenerationLauncher {
                 started.add(handle);
                 streams.add(track(events.multi(), handle));
             }
+        } catch (IllegalArgumentException e) {
+            // The engine re-checks what the resources validated (prompt length, token ids, sampling ranges).
+            started.forEach(GenerationHandle::cancel);
+            throw ApiException.invalid(null, e.getMessage());
         } catch (RuntimeException e) {
             started.forEach(GenerationHandle::cancel);
             throw e;

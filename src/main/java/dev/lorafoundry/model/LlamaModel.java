@@ -9,6 +9,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.lorafoundry.model.kernel.VectorMatmul;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -27,6 +28,8 @@ public final class LlamaModel implements AutoCloseable {
     private final Linear lmHead;
     private final VectorMatmul kernel;
     private final int kernelMaxRows;
+    private final int libtorchThreads = JniUtils.getNumThreads();
+    private int currentThreads = libtorchThreads;
     private final NDArray finalNorm;
     private final Layer[] layers;
     private final RotaryEmbedding rope;
@@ -151,6 +154,13 @@ public final class LlamaModel implements AutoCloseable {
      */
     public float[] forward(StepInput input) {
         int total = input.totalTokens();
+        // On kernel steps the Vector API workers take the cores; libtorch's small ops run on this thread alone, so its
+        // OpenMP threads do not spin against the kernel. Large steps give libtorch all its threads back.
+        int wantedThreads = total <= kernelMaxRows ? 1 : libtorchThreads;
+        if (wantedThreads != currentThreads) {
+            JniUtils.setNumThreads(wantedThreads);
+            currentThreads = wantedThreads;
+        }
         int hidden = config.hiddenSize();
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
