@@ -7,5 +7,13 @@ package dev.lorafoundry.engine;
  * @param params           sampling and stopping rules
  * @param promptLogprobs   -1: none; otherwise compute log-probs of every prompt token with this many top alternatives (echo)
  * @param listener         receives tokens on the engine thread; must not block
+ * @param constraint       restricts the tokens the sequence may produce (constrained decoding), or null
  */
-public record GenerationRequest(int[] promptTokens, SamplingParams params, int promptLogprobs, GenerationListener listener) {}
+public record GenerationRequest(int[] promptTokens, SamplingParams params, int promptLogprobs,
+                                GenerationListener listener, TokenConstraint constraint) {
+
+    /** A request with no constraint on its output. */
+    public GenerationRequest(int[] promptTokens, SamplingParams params, int promptLogprobs, GenerationListener listener) {
+        this(promptTokens, params, promptLogprobs, listener, null);
+    }
+}

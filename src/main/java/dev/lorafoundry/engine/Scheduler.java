@@ -170,9 +170,16 @@ final class Scheduler implements Runnable {
 
     private void emitNext(Sequence s, float[] logits, int offset) {
         SamplingParams params = s.request.params();
+        TokenConstraint constraint = s.request.constraint();
+        if (constraint != null) {
+            constraint.maskLogits(logits, offset, vocabSize);
+        }
         SampledToken sampled = s.sampler.sample(logits, offset, s.prompt, s.output, s.outputCount);
         int token = sampled.tokenId();
         s.append(token);
+        if (constraint != null) {
+            constraint.accept(token);
+        }
         FinishReason reason = null;
         String text;
         if ((!params.ignoreEos() && s.eosTokenIds.contains(token)) || params.stopTokenIds().contains(token)) {
@@ -183,6 +190,10 @@ final class Scheduler implements Runnable {
             text = result.emit();
             if (result.stopped()) {
                 reason = FinishReason.STOP;
+            } else if (constraint != null && constraint.isComplete()) {
+                // The constrained value is whole: end here, as the model's EOS would.
+                reason = FinishReason.STOP;
+                text += s.stopMatcher.push(s.detokenizer.flush()).emit() + s.stopMatcher.flush();
             } else if (s.outputCount >= params.maxTokens() || s.prompt.length + s.outputCount >= s.capacity) {
                 reason = FinishReason.LENGTH;
                 StopStringMatcher.Result tail = s.stopMatcher.push(s.detokenizer.flush());
