@@ -6,14 +6,21 @@ import dev.lorafoundry.api.dto.ChatCompletionChunk;
 import dev.lorafoundry.api.dto.ChatCompletionRequest;
 import dev.lorafoundry.api.dto.ChatCompletionResponse;
 import dev.lorafoundry.api.dto.ChatDelta;
+import dev.lorafoundry.api.dto.ChatFunctionCall;
+import dev.lorafoundry.api.dto.ChatLogprobs;
+import dev.lorafoundry.api.dto.ChatToolCall;
 import dev.lorafoundry.api.dto.ChatResponseMessage;
 import dev.lorafoundry.api.dto.StreamOptions;
 import dev.lorafoundry.api.dto.Usage;
 import dev.lorafoundry.api.error.ApiException;
 import dev.lorafoundry.engine.Engine;
+import dev.lorafoundry.engine.FinishReason;
 import dev.lorafoundry.engine.SamplingParams;
 import dev.lorafoundry.engine.ServedModel;
 import dev.lorafoundry.tokenizer.Tokenizer;
+import dev.lorafoundry.toolcall.ParsedOutput;
+import dev.lorafoundry.toolcall.StreamingToolCallParser;
+import dev.lorafoundry.toolcall.ToolCallDelta;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -70,8 +77,9 @@ public class ChatCompletionsResource {
         int topLogprobs = topLogprobs(request);
 
         List<Map<String, Object>> messages = ChatMessages.toTemplateInput(request.messages(), "messages");
+        ToolCalling tools = ToolCalling.of(request, engine.toolCallParser());
         boolean addGenerationPrompt = request.addGenerationPrompt() == null || request.addGenerationPrompt();
-        String text = engine.chatTemplate().render(messages, request.tools(), addGenerationPrompt,
+        String text = engine.chatTemplate().render(messages, tools.templateTools(), addGenerationPrompt,
                 request.chatTemplateKwargs() == null ? Map.of() : request.chatTemplateKwargs());
         int[] prompt = tokenizer.encode(text, false); // the template already wrote the special tokens (BOS)
 
@@ -81,12 +89,13 @@ public class ChatCompletionsResource {
         SamplingParams params = SamplingParamsFactory.build(request, maxTokens, topLogprobs, tokenizer.vocabSize());
         List<GenerationLauncher.Sequence> sequences = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            sequences.add(new GenerationLauncher.Sequence(i, prompt, SamplingParamsFactory.forChoice(params, i), -1));
+            sequences.add(new GenerationLauncher.Sequence(i, prompt, SamplingParamsFactory.forChoice(params, i), -1,
+                    tools.newConstraint(tokenizer)));
         }
 
         List<Multi<SequenceEvent>> streams = launcher.launch(sequences);
         Reply reply = new Reply(ResponseIds.next("chatcmpl-"), Instant.now().getEpochSecond(), served.id(), tokenizer,
-                n, topLogprobs, prompt.length);
+                n, topLogprobs, prompt.length, tools);
         if (Boolean.TRUE.equals(request.stream())) {
             return replies.sse(reply.chunks(streams, StreamOptions.includeUsage(request.streamOptions())));
         }
@@ -111,15 +120,29 @@ public class ChatCompletionsResource {
     }
 
     /** Shapes the engine's output of one request as chat.completion JSON or chat.completion.chunk events. */
-    private record Reply(String id, long created, String model, Tokenizer tokenizer, int choices, int topLogprobs, int promptTokens) {
+    private record Reply(String id, long created, String model, Tokenizer tokenizer, int choices, int topLogprobs, int promptTokens,
+                         ToolCalling tools) {
 
         ChatCompletionResponse response(List<ChoiceOutcome> outcomes) {
             List<ChatChoice> out = new ArrayList<>();
             int completionTokens = 0;
             for (ChoiceOutcome o : outcomes.stream().sorted(Comparator.comparingInt(c -> c.choice)).toList()) {
-                out.add(new ChatChoice(o.choice, new ChatResponseMessage("assistant", o.text.toString()),
+                String finishReason = o.finishReason.openAiName();
+                ChatResponseMessage message;
+                if (tools.parsesToolCalls()) {
+                    ParsedOutput parsed = tools.parse(o.text.toString());
+                    List<ChatToolCall> calls = parsed.toolCalls().stream().map(c -> new ChatToolCall(null, c.id(),
+                            "function", new ChatFunctionCall(c.name(), c.argumentsJson()))).toList();
+                    message = new ChatResponseMessage("assistant", parsed.content(), calls);
+                    if (!calls.isEmpty() && o.finishReason == FinishReason.STOP) {
+                        finishReason = "tool_calls";
+                    }
+                } else {
+                    message = new ChatResponseMessage("assistant", o.text.toString(), null);
+                }
+                out.add(new ChatChoice(o.choice, message,
                         topLogprobs >= 0 ? ChatLogprobsBuilder.of(o.tokenLogprobs, tokenizer, topLogprobs) : null,
-                        o.finishReason.openAiName()));
+                        finishReason));
                 completionTokens += o.completionTokens;
             }
             return new ChatCompletionResponse(id, "chat.completion", created, model, out, Usage.of(promptTokens, completionTokens));
@@ -131,17 +154,27 @@ public class ChatCompletionsResource {
             for (int c = 0; c < choices; c++) {
                 roles.add(chunk(new ChatChunkChoice(c, new ChatDelta("assistant", ""), null, null)));
             }
+            StreamingToolCallParser[] parsers = new StreamingToolCallParser[choices];
+            for (int c = 0; c < choices && tools.parsesToolCalls(); c++) {
+                parsers[c] = tools.streaming();
+            }
             Multi<ChatCompletionChunk> body = Multi.createBy().merging().streams(streams)
                     .concatMap(event -> Multi.createFrom().iterable(switch (event) {
                         case SequenceEvent.PromptLogprobs p -> List.<ChatCompletionChunk>of();
-                        case SequenceEvent.Token t -> t.token().text().isEmpty() && topLogprobs < 0 ? List.<ChatCompletionChunk>of()
-                                : List.of(chunk(new ChatChunkChoice(t.choice(), new ChatDelta(null, t.token().text()),
-                                        topLogprobs >= 0 && t.token().logprobs() != null
-                                                ? ChatLogprobsBuilder.of(List.of(t.token().logprobs()), tokenizer, topLogprobs) : null,
-                                        null)));
+                        case SequenceEvent.Token t -> tokenChunks(t, parsers[t.choice()]);
                         case SequenceEvent.Finished f -> {
                             completionTokens.addAndGet(f.completionTokens());
-                            yield List.of(chunk(new ChatChunkChoice(f.choice(), new ChatDelta(null, null), null, f.reason().openAiName())));
+                            StreamingToolCallParser parser = parsers[f.choice()];
+                            List<ChatCompletionChunk> out = new ArrayList<>();
+                            String reason = f.reason().openAiName();
+                            if (parser != null) {
+                                out.addAll(deltaChunks(f.choice(), parser.finish(), null));
+                                if (parser.sawToolCalls() && f.reason() == FinishReason.STOP) {
+                                    reason = "tool_calls";
+                                }
+                            }
+                            out.add(chunk(new ChatChunkChoice(f.choice(), new ChatDelta(null, null), null, reason)));
+                            yield out;
                         }
                     }));
             Multi<ChatCompletionChunk> usage = Multi.createFrom().deferred(() -> includeUsage
@@ -149,6 +182,41 @@ public class ChatCompletionsResource {
                             Usage.of(promptTokens, completionTokens.get())))
                     : Multi.createFrom().empty());
             return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(roles), body, usage);
+        }
+
+        /** The chunks one token produces: its text, or (when tools are parsed) content and tool-call pieces. */
+        private List<ChatCompletionChunk> tokenChunks(SequenceEvent.Token t, StreamingToolCallParser parser) {
+            ChatLogprobs logprobs = topLogprobs >= 0 && t.token().logprobs() != null
+                    ? ChatLogprobsBuilder.of(List.of(t.token().logprobs()), tokenizer, topLogprobs) : null;
+            if (parser == null) {
+                return t.token().text().isEmpty() && logprobs == null ? List.of()
+                        : List.of(chunk(new ChatChunkChoice(t.choice(), new ChatDelta(null, t.token().text()), logprobs, null)));
+            }
+            List<ChatCompletionChunk> out = deltaChunks(t.choice(), parser.push(t.token().text()), logprobs);
+            if (out.isEmpty() && logprobs != null) {
+                return List.of(chunk(new ChatChunkChoice(t.choice(), new ChatDelta(null, null), logprobs, null)));
+            }
+            return out;
+        }
+
+        private List<ChatCompletionChunk> deltaChunks(int choice, List<ToolCallDelta> deltas, ChatLogprobs logprobs) {
+            List<ChatCompletionChunk> out = new ArrayList<>(deltas.size());
+            for (ToolCallDelta d : deltas) {
+                ChatDelta delta;
+                if (d.index() == null) {
+                    delta = new ChatDelta(null, d.content());
+                } else if (!tools.parallel() && d.index() > 0) {
+                    continue;
+                } else {
+                    // The first piece of a call carries id, type, name and arguments "" (clients append to it).
+                    boolean first = d.id() != null;
+                    String arguments = first && d.argumentsFragment() == null ? "" : d.argumentsFragment();
+                    delta = new ChatDelta(null, null, List.of(new ChatToolCall(d.index(), d.id(), first ? "function" : null,
+                            new ChatFunctionCall(d.name(), arguments))));
+                }
+                out.add(chunk(new ChatChunkChoice(choice, delta, out.isEmpty() ? logprobs : null, null)));
+            }
+            return out;
         }
 
         private ChatCompletionChunk chunk(ChatChunkChoice choice) {

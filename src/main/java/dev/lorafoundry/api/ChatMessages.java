@@ -12,6 +12,7 @@ import java.util.Set;
 /** Validates OpenAI chat messages and turns them into the maps a Hugging Face chat template expects. */
 final class ChatMessages {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
 
     private ChatMessages() {}
@@ -37,12 +38,38 @@ final class ChatMessages {
                 map.put("name", m.name());
             }
             if (m.toolCalls() != null) {
-                map.put("tool_calls", m.toolCalls());
+                map.put("tool_calls", toolCallsForTemplate(m.toolCalls()));
             }
             if (m.toolCallId() != null) {
                 map.put("tool_call_id", m.toolCallId());
             }
             out.add(map);
+        }
+        return out;
+    }
+
+    /**
+     * OpenAI sends arguments as JSON text; templates (Qwen2.5, Llama 3.1) render them with tojson and expect an
+     * object, so JSON-object arguments become maps (insertion-ordered), as vLLM does.
+     */
+    private static List<Map<String, Object>> toolCallsForTemplate(List<Map<String, Object>> calls) {
+        List<Map<String, Object>> out = new ArrayList<>(calls.size());
+        for (Map<String, Object> call : calls) {
+            Map<String, Object> copy = new LinkedHashMap<>(call);
+            if (call.get("function") instanceof Map<?, ?> function && function.get("arguments") instanceof String text) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                function.forEach((k, v) -> f.put(String.valueOf(k), v));
+                try {
+                    JsonNode parsed = JSON.readTree(text);
+                    if (parsed != null && parsed.isObject()) {
+                        f.put("arguments", JSON.convertValue(parsed, LinkedHashMap.class));
+                    }
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    // Not JSON: the template sees the text as the client sent it.
+                }
+                copy.put("function", f);
+            }
+            out.add(copy);
         }
         return out;
     }

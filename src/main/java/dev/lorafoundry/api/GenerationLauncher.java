@@ -5,6 +5,7 @@ import dev.lorafoundry.engine.Engine;
 import dev.lorafoundry.engine.GenerationHandle;
 import dev.lorafoundry.engine.GenerationRequest;
 import dev.lorafoundry.engine.SamplingParams;
+import dev.lorafoundry.engine.TokenConstraint;
 import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,7 +18,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 class GenerationLauncher {
 
     /** One sequence to start: the prompt, which OpenAI choice it answers, and its sampling. */
-    record Sequence(int choice, int[] promptTokens, SamplingParams params, int promptLogprobs) {}
+    record Sequence(int choice, int[] promptTokens, SamplingParams params, int promptLogprobs, TokenConstraint constraint) {
+
+        Sequence(int choice, int[] promptTokens, SamplingParams params, int promptLogprobs) {
+            this(choice, promptTokens, params, promptLogprobs, null);
+        }
+    }
 
     @Inject
     Engine engine;
@@ -35,7 +41,7 @@ class GenerationLauncher {
         try {
             for (Sequence s : sequences) {
                 SequenceEvents events = new SequenceEvents(s.choice());
-                GenerationHandle handle = engine.submit(new GenerationRequest(s.promptTokens(), s.params(), s.promptLogprobs(), events));
+                GenerationHandle handle = engine.submit(new GenerationRequest(s.promptTokens(), s.params(), s.promptLogprobs(), events, s.constraint()));
                 started.add(handle);
                 streams.add(track(events.multi(), handle));
             }

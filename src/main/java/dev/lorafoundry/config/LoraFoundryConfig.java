@@ -28,6 +28,10 @@ public interface LoraFoundryConfig {
         @WithDefault("chatml")
         String fallbackChatTemplate();
 
+        /** Tool-call format of the model's output: auto (judged from the chat template), hermes, llama3_json or mistral. */
+        @WithDefault("auto")
+        String toolCallParser();
+
         /** Longest prompt + completion accepted; default: the model's max_position_embeddings. */
         Optional<Integer> maxModelLen();
     }

@@ -11,6 +11,8 @@ import dev.lorafoundry.model.kernel.VectorMatmul;
 import dev.lorafoundry.tokenizer.ChatTemplate;
 import dev.lorafoundry.tokenizer.IncrementalDetokenizer;
 import dev.lorafoundry.tokenizer.Tokenizer;
+import dev.lorafoundry.toolcall.ToolCallParser;
+import dev.lorafoundry.toolcall.ToolCallParsers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
@@ -32,6 +34,7 @@ public class Engine implements AutoCloseable {
     private final ServedModel servedModel;
     private final Tokenizer tokenizer;
     private final ChatTemplate chatTemplate;
+    private final ToolCallParser toolCallParser;
     private final ModelConfig modelConfig;
     private final Set<Integer> eosTokenIds;
     private final NDManager manager;
@@ -50,6 +53,10 @@ public class Engine implements AutoCloseable {
         this.modelConfig = ModelConfig.read(dir);
         this.tokenizer = Tokenizer.load(dir);
         this.chatTemplate = ChatTemplate.forTokenizer(tokenizer, config.model().fallbackChatTemplate());
+        String parserName = config.model().toolCallParser();
+        this.toolCallParser = "auto".equals(parserName)
+                ? ToolCallParsers.forModel(modelConfig.architecture(), chatTemplate.source())
+                : ToolCallParsers.named(parserName);
         this.eosTokenIds = eosTokenIds(modelConfig, GenerationConfig.read(dir), tokenizer);
         String id = config.model().name().orElse(dir.getFileName().toString());
         int maxModelLen = config.model().maxModelLen().orElse(modelConfig.maxPositionEmbeddings());
@@ -119,6 +126,11 @@ public class Engine implements AutoCloseable {
 
     public ChatTemplate chatTemplate() {
         return chatTemplate;
+    }
+
+    /** How this model writes tool calls (for parsing its output and forcing calls). */
+    public ToolCallParser toolCallParser() {
+        return toolCallParser;
     }
 
     public ModelConfig modelConfig() {

@@ -22,6 +22,10 @@ public record EngineTestConfig(Path modelPath, int maxBatchSize, int kernelMaxRo
                 return "chatml";
             }
 
+            public String toolCallParser() {
+                return "auto";
+            }
+
             public Optional<Integer> maxModelLen() {
                 return Optional.of(2048);
             }

@@ -1,4 +1,11 @@
 package dev.lorafoundry.api.dto;
 
-/** The assistant message of a chat completion choice. */
-public record ChatResponseMessage(String role, String content) {}
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/** The assistant message of a chat completion choice; content is null when the model only called tools. */
+public record ChatResponseMessage(
+        String role,
+        String content,
+        @JsonProperty("tool_calls") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ChatToolCall> toolCalls) {}
