@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lorafoundry.testsupport.ServedModelInfo;
+import dev.lorafoundry.testsupport.SseEvents;
 import dev.lorafoundry.testsupport.TinyModelResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -85,7 +86,7 @@ class GenerationTest {
         streamed.put("stream_options", Map.of("include_usage", true));
         String sse = given().contentType("application/json").body(streamed).post("/v1/chat/completions")
                 .then().statusCode(200).contentType(org.hamcrest.Matchers.containsString("text/event-stream")).extract().asString();
-        List<String> events = dataEvents(sse);
+        List<String> events = SseEvents.data(sse);
         assertEquals("[DONE]", events.getLast());
         List<JsonPath> chunks = events.subList(0, events.size() - 1).stream().map(JsonPath::from).toList();
         assertEquals("assistant", chunks.getFirst().getString("choices[0].delta.role"));
@@ -117,7 +118,7 @@ class GenerationTest {
         request.put("stream", true);
         String sse = given().contentType("application/json").body(request).post("/v1/chat/completions").then().statusCode(200).extract().asString();
         StringBuilder[] texts = {new StringBuilder(), new StringBuilder()};
-        for (String event : dataEvents(sse)) {
+        for (String event : SseEvents.data(sse)) {
             if (!event.equals("[DONE]")) {
                 JsonPath chunk = JsonPath.from(event);
                 String delta = chunk.getString("choices[0].delta.content");
@@ -155,16 +156,5 @@ class GenerationTest {
     private static JsonPath complete(Map<String, Object> request) {
         return given().contentType("application/json").body(request).post("/v1/completions")
                 .then().statusCode(200).extract().jsonPath();
-    }
-
-    /** The data payloads of an SSE body, in order (every event here is one data line; blank lines separate events). */
-    private static List<String> dataEvents(String sse) {
-        List<String> data = new ArrayList<>();
-        for (String line : sse.split("\n")) {
-            if (line.startsWith("data:")) {
-                data.add(line.substring(5).strip());
-            }
-        }
-        return data;
     }
 }
