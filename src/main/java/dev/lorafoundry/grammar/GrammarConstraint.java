@@ -3,26 +3,93 @@ package dev.lorafoundry.grammar;
 import dev.lorafoundry.engine.TokenConstraint;
 import dev.lorafoundry.tokenizer.Tokenizer;
 
-/** Enforces a {@link JsonGrammar} over a tokenizer's vocabulary, token by token (a mask built by walking a token trie). */
+import java.util.Arrays;
+
+/**
+ * Enforces a {@link JsonGrammar} over a tokenizer's vocabulary, token by token (a mask built by walking a token trie).
+ * The end-of-sequence token is allowed only where the output may end; once nothing more can be written
+ * {@link #isComplete()} is true.
+ */
 public final class GrammarConstraint implements TokenConstraint {
+
+    private final Tokenizer tokenizer;
+    private final VocabularyTrie trie;
+    private final int eosTokenId;
+    private final boolean[] allowed;
+    private final RecogniserState[] statesByDepth;
+    private RecogniserState state;
+    private boolean complete;
 
     /** @param tokenizer gives each token's bytes; build the vocabulary trie once per tokenizer and cache it */
     public GrammarConstraint(JsonGrammar grammar, Tokenizer tokenizer) {
-        throw new UnsupportedOperationException("contract stub");
+        this.tokenizer = tokenizer;
+        this.trie = VocabularyTrie.of(tokenizer);
+        this.eosTokenId = tokenizer.eosTokenId().orElse(-1);
+        this.allowed = new boolean[trie.idLimit];
+        this.statesByDepth = new RecogniserState[trie.maxDepth + 1];
+        this.state = grammar.initialState();
+        this.complete = !state.canContinue() && state.isAccepting();
     }
 
     @Override
     public void maskLogits(float[] logits, int offset, int vocabSize) {
-        throw new UnsupportedOperationException("contract stub");
+        Arrays.fill(allowed, false);
+        if (!complete) {
+            markAllowedTokens();
+        }
+        if (eosTokenId >= 0 && eosTokenId < allowed.length && state.isAccepting()) {
+            allowed[eosTokenId] = true;
+        }
+        int known = Math.min(vocabSize, allowed.length);
+        for (int id = 0; id < known; id++) {
+            if (!allowed[id]) {
+                logits[offset + id] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        // ids past the tokenizer (padded embedding rows) have no bytes and are never allowed
+        Arrays.fill(logits, offset + known, offset + vocabSize, Float.NEGATIVE_INFINITY);
+    }
+
+    /** Depth-first over the trie: a node is reached only if all its bytes are valid, else its subtree is skipped. */
+    private void markAllowedTokens() {
+        statesByDepth[0] = state;
+        int nodeCount = trie.nodeCount();
+        int node = 1;
+        while (node < nodeCount) {
+            int depth = trie.depth[node];
+            RecogniserState next = statesByDepth[depth - 1].step(trie.edgeByte[node] & 0xff);
+            if (next == null) {
+                node = trie.subtreeEnd[node];
+                continue;
+            }
+            statesByDepth[depth] = next;
+            for (int t = trie.tokenStart[node]; t < trie.tokenStart[node + 1]; t++) {
+                allowed[trie.tokenIds[t]] = true;
+            }
+            node++;
+        }
+        Arrays.fill(statesByDepth, null); // let the walk's states be collected
     }
 
     @Override
     public void accept(int tokenId) {
-        throw new UnsupportedOperationException("contract stub");
+        if (tokenId == eosTokenId && state.isAccepting()) {
+            complete = true;
+            return;
+        }
+        byte[] bytes = tokenId >= 0 && tokenId < trie.idLimit && !tokenizer.isSpecial(tokenId)
+                ? tokenizer.tokenBytes(tokenId) : new byte[0];
+        RecogniserState next = bytes.length == 0 ? null : state.step(bytes);
+        if (next == null) {
+            throw new IllegalStateException("token " + tokenId + " (" + tokenizer.tokenString(tokenId)
+                    + ") breaks the output grammar; it should have been masked by maskLogits before sampling");
+        }
+        state = next;
+        complete = state.isAccepting() && !state.canContinue();
     }
 
     @Override
     public boolean isComplete() {
-        throw new UnsupportedOperationException("contract stub");
+        return complete;
     }
 }
