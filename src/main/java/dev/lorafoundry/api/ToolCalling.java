@@ -86,7 +86,7 @@ final class ToolCalling {
                     + " use one or the other.");
         }
         boolean parallel = request.parallelToolCalls() == null || request.parallelToolCalls();
-        return new ToolCalling(choice == Choice.NONE ? null : tools.isEmpty() ? null : tools,
+        return new ToolCalling(tools.isEmpty() ? null : tools,
                 Set.copyOf(new LinkedHashSet<>(parameters.keySet())), choice, parallel, parser,
                 forced != null ? forced : format);
     }
@@ -166,7 +166,7 @@ final class ToolCalling {
         };
     }
 
-    /** The tools the chat template renders, or null (no tools, or tool_choice none). */
+    /** The tools the chat template renders (also with tool_choice none, as vLLM does), or null. */
     List<Map<String, Object>> templateTools() {
         return tools;
     }
@@ -183,7 +183,7 @@ final class ToolCalling {
 
     /** Whether the output is searched for tool calls. */
     boolean parsesToolCalls() {
-        return tools != null;
+        return tools != null && choice != Choice.NONE;
     }
 
     ParsedOutput parse(String text) {

@@ -41,7 +41,7 @@ class OpenAiNodeClientTest {
     void officialNodeClientParsesAndAgreesWithEveryResponseShape() throws Exception {
         if (!Files.isDirectory(CLIENT_DIR.resolve("node_modules/openai"))) {
             fail(CLIENT_DIR.resolve("node_modules") + " is missing: run `npm ci --prefix clients/openai-node` first"
-                    + " (.ci/run does it) so the pinned openai package is installed.");
+                    + " (bin/test does it) so the pinned openai package is installed.");
         }
         List<String> command = new ArrayList<>(List.of("node", CLIENT_DIR.resolve("check.mjs").toString(),
                 "http://localhost:" + RestAssured.port + "/v1", ServedModelInfo.fetch().id()));
