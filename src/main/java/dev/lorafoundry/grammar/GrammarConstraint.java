@@ -17,6 +17,7 @@ public final class GrammarConstraint implements TokenConstraint {
     private final int eosTokenId;
     private final boolean[] allowed;
     private final RecogniserState[] statesByDepth;
+    private final StringFrame[] stringsByDepth;
     private RecogniserState state;
     private boolean complete;
 
@@ -27,6 +28,7 @@ public final class GrammarConstraint implements TokenConstraint {
         this.eosTokenId = tokenizer.eosTokenId().orElse(-1);
         this.allowed = new boolean[trie.idLimit];
         this.statesByDepth = new RecogniserState[trie.maxDepth + 1];
+        this.stringsByDepth = new StringFrame[trie.maxDepth + 1];
         this.state = grammar.initialState();
         this.complete = !state.canContinue() && state.isAccepting();
     }
@@ -50,25 +52,46 @@ public final class GrammarConstraint implements TokenConstraint {
         Arrays.fill(logits, offset + known, offset + vocabSize, Float.NEGATIVE_INFINITY);
     }
 
-    /** Depth-first over the trie: a node is reached only if all its bytes are valid, else its subtree is skipped. */
+    /**
+     * Depth-first over the trie: a node is reached only if all its bytes are valid, else its subtree is skipped.
+     * Inside a string (most of the vocabulary stays valid there) the walk steps a bare {@link StringFrame} per depth and
+     * builds a full state only where the string closes.
+     */
     private void markAllowedTokens() {
-        statesByDepth[0] = state;
+        ParseStack belowString = state.singleStringThreadRest();
+        if (belowString != null) {
+            stringsByDepth[0] = (StringFrame) state.singleThread().top();
+        } else {
+            statesByDepth[0] = state;
+        }
         int nodeCount = trie.nodeCount();
         int node = 1;
         while (node < nodeCount) {
             int depth = trie.depth[node];
-            RecogniserState next = statesByDepth[depth - 1].step(trie.edgeByte[node] & 0xff);
-            if (next == null) {
+            int b = trie.edgeByte[node] & 0xff;
+            StringFrame string = stringsByDepth[depth - 1];
+            boolean reached;
+            if (string != null) {
+                StringFrame nextString = string.next(b);
+                stringsByDepth[depth] = nextString;
+                statesByDepth[depth] = nextString == null && string.closesOn(b) ? RecogniserState.of(belowString) : null;
+                reached = nextString != null || statesByDepth[depth] != null;
+            } else {
+                stringsByDepth[depth] = null;
+                statesByDepth[depth] = statesByDepth[depth - 1].step(b);
+                reached = statesByDepth[depth] != null;
+            }
+            if (!reached) {
                 node = trie.subtreeEnd[node];
                 continue;
             }
-            statesByDepth[depth] = next;
             for (int t = trie.tokenStart[node]; t < trie.tokenStart[node + 1]; t++) {
                 allowed[trie.tokenIds[t]] = true;
             }
             node++;
         }
         Arrays.fill(statesByDepth, null); // let the walk's states be collected
+        Arrays.fill(stringsByDepth, null);
     }
 
     @Override

@@ -39,6 +39,16 @@ final class RecogniserState {
         return out.isEmpty() ? null : new RecogniserState(out.toArray(new ParseStack[0]));
     }
 
+    /** The only thread, or null when there are several. */
+    ParseStack singleThread() {
+        return threads.length == 1 ? threads[0] : null;
+    }
+
+    /** What lies below the string when the only thread is inside a string, else null. */
+    ParseStack singleStringThreadRest() {
+        return threads.length == 1 && threads[0].top() instanceof StringFrame ? threads[0].rest() : null;
+    }
+
     /** The state after all of bytes, or null as soon as one is not accepted. */
     RecogniserState step(byte[] bytes) {
         RecogniserState state = this;
