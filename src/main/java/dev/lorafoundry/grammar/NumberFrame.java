@@ -55,8 +55,13 @@ record NumberFrame(boolean integer, int phase, int digits) implements Frame {
         if (next != null) {
             out.add(rest.push(next));
         }
-        if (phase == ZERO || phase == INTEGER_DIGITS || phase == FRACTION_DIGITS) {
+        if (mayEndHere()) {
             rest.step(b, out); // the number may end here: b belongs to what follows it
         }
+    }
+
+    @Override
+    public boolean mayEndHere() {
+        return phase == ZERO || phase == INTEGER_DIGITS || phase == FRACTION_DIGITS;
     }
 }
