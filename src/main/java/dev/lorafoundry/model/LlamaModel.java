@@ -33,16 +33,18 @@ public final class LlamaModel implements AutoCloseable {
     private final NDArray finalNorm;
     private final Layer[] layers;
     private final RotaryEmbedding rope;
+    private final VectorDecoder vectorDecoder;
 
-    /** The weights of one decoder layer. */
-    private record Layer(NDArray inputNorm, Linear q, Linear k, Linear v, NDArray qNorm, NDArray kNorm, Linear o,
-                         NDArray postNorm, Linear gate, Linear up, Linear down) {}
+    /** The weights of one decoder layer (norm weights also as float[] for the Java decode path). */
+    record Layer(NDArray inputNorm, Linear q, Linear k, Linear v, NDArray qNorm, NDArray kNorm, Linear o,
+                 NDArray postNorm, Linear gate, Linear up, Linear down, float[] inputNormValues,
+                 float[] qNormValues, float[] kNormValues, float[] postNormValues) {}
 
     /**
      * One projection y = x·Wᵀ + b. The weight lives once, in Java-owned memory; libtorch sees it as a transposed
      * view and the Vector API kernel reads the same bytes.
      */
-    private record Linear(NDArray weightT, ByteBuffer weight, int in, int out, NDArray bias) {}
+    record Linear(NDArray weightT, ByteBuffer weight, int in, int out, NDArray bias, float[] biasValues) {}
 
     private LlamaModel(ModelConfig config, NDManager manager, SafetensorsReader reader, VectorMatmul kernel,
                        int kernelMaxRows) {
@@ -59,11 +61,14 @@ public final class LlamaModel implements AutoCloseable {
         } else {
             this.lmHead = linear(tensor("lm_head.weight", config.vocabSize(), config.hiddenSize()), null);
         }
-        this.finalNorm = wrap(tensor("model.norm.weight", config.hiddenSize()));
+        FloatTensor finalNormTensor = tensor("model.norm.weight", config.hiddenSize());
+        this.finalNorm = wrap(finalNormTensor);
         this.layers = new Layer[config.numLayers()];
         for (int i = 0; i < layers.length; i++) {
             layers[i] = loadLayer(i);
         }
+        this.vectorDecoder = kernel == null ? null
+                : new VectorDecoder(config, rope, kernel, layers, lmHead, finalNormTensor.toFloatArray(), embedRows);
     }
 
     /** Maps the weights of a model folder; a missing or misshapen tensor stops loading with its name. */
@@ -103,26 +108,33 @@ public final class LlamaModel implements AutoCloseable {
         int kvOut = config.numKvHeads() * config.headDim();
         boolean bias = config.attentionBias();
         int inter = config.intermediateSize();
+        FloatTensor inputNorm = tensor(p + "input_layernorm.weight", hidden);
+        FloatTensor postNorm = tensor(p + "post_attention_layernorm.weight", hidden);
+        FloatTensor qNorm = config.qkNorm() ? tensor(p + "self_attn.q_norm.weight", config.headDim()) : null;
+        FloatTensor kNorm = config.qkNorm() ? tensor(p + "self_attn.k_norm.weight", config.headDim()) : null;
         return new Layer(
-                wrap(tensor(p + "input_layernorm.weight", hidden)),
+                wrap(inputNorm),
                 linear(tensor(p + "self_attn.q_proj.weight", qOut, hidden), bias ? p + "self_attn.q_proj.bias" : null),
                 linear(tensor(p + "self_attn.k_proj.weight", kvOut, hidden), bias ? p + "self_attn.k_proj.bias" : null),
                 linear(tensor(p + "self_attn.v_proj.weight", kvOut, hidden), bias ? p + "self_attn.v_proj.bias" : null),
-                config.qkNorm() ? wrap(tensor(p + "self_attn.q_norm.weight", config.headDim())) : null,
-                config.qkNorm() ? wrap(tensor(p + "self_attn.k_norm.weight", config.headDim())) : null,
+                qNorm == null ? null : wrap(qNorm),
+                kNorm == null ? null : wrap(kNorm),
                 linear(tensor(p + "self_attn.o_proj.weight", hidden, qOut),
                         config.outputProjectionBias() ? p + "self_attn.o_proj.bias" : null),
-                wrap(tensor(p + "post_attention_layernorm.weight", hidden)),
+                wrap(postNorm),
                 linear(tensor(p + "mlp.gate_proj.weight", inter, hidden), null),
                 linear(tensor(p + "mlp.up_proj.weight", inter, hidden), null),
-                linear(tensor(p + "mlp.down_proj.weight", hidden, inter), null));
+                linear(tensor(p + "mlp.down_proj.weight", hidden, inter), null),
+                inputNorm.toFloatArray(), qNorm == null ? null : qNorm.toFloatArray(),
+                kNorm == null ? null : kNorm.toFloatArray(), postNorm.toFloatArray());
     }
 
     private Linear linear(FloatTensor weight, String biasName) {
         int out = (int) weight.shape()[0];
         int in = (int) weight.shape()[1];
-        NDArray bias = biasName == null ? null : wrap(tensor(biasName, out));
-        return new Linear(wrap(weight).transpose(), weight.data(), in, out, bias);
+        FloatTensor bias = biasName == null ? null : tensor(biasName, out);
+        return new Linear(wrap(weight).transpose(), weight.data(), in, out, bias == null ? null : wrap(bias),
+                bias == null ? null : bias.toFloatArray());
     }
 
     private FloatTensor tensor(String name, long... expectedShape) {
@@ -160,6 +172,10 @@ public final class LlamaModel implements AutoCloseable {
         if (wantedThreads != currentThreads) {
             JniUtils.setNumThreads(wantedThreads);
             currentThreads = wantedThreads;
+        }
+        if (vectorDecoder != null && total <= kernelMaxRows && VectorDecoder.handles(input)) {
+            // Decode steps stay in Java end to end: no JNI call per op, weights streamed by the Vector API kernel.
+            return vectorDecoder.forward(input);
         }
         int hidden = config.hiddenSize();
         try (NDScope scope = new NDScope()) {

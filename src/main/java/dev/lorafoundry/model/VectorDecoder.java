@@ -1,0 +1,223 @@
+package dev.lorafoundry.model;
+
+import dev.lorafoundry.model.kernel.VectorMatmul;
+import java.nio.FloatBuffer;
+
+/**
+ * The decode step (one new token per sequence) computed entirely in Java: projections by the Vector API kernel over
+ * the mapped weights, norms, RoPE, attention over the shared KV cache memory and the MLP activation in plain loops.
+ * No JNI call per op, which is what dominates a libtorch decode step of a small model. Same math as
+ * {@link LlamaModel}'s DJL path (checked by the same numerics goldens).
+ */
+final class VectorDecoder {
+
+    private final ModelConfig config;
+    private final RotaryEmbedding rope;
+    private final VectorMatmul kernel;
+    private final LlamaModel.Layer[] layers;
+    private final LlamaModel.Linear lmHead;
+    private final float[] finalNorm;
+    private final FloatBuffer embedRows;
+
+    VectorDecoder(ModelConfig config, RotaryEmbedding rope, VectorMatmul kernel, LlamaModel.Layer[] layers,
+                  LlamaModel.Linear lmHead, float[] finalNorm, FloatBuffer embedRows) {
+        this.config = config;
+        this.rope = rope;
+        this.kernel = kernel;
+        this.layers = layers;
+        this.lmHead = lmHead;
+        this.finalNorm = finalNorm;
+        this.embedRows = embedRows;
+    }
+
+    /** True for pure decode steps: every row is one token and only its last logits are wanted. */
+    static boolean handles(StepInput input) {
+        for (StepInput.Row row : input.rows()) {
+            if (row.tokens().length != 1 || row.allLogits()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    float[] forward(StepInput input) {
+        int rows = input.rows().size();
+        int hidden = config.hiddenSize();
+        float[] x = new float[rows * hidden];
+        for (int r = 0; r < rows; r++) {
+            int token = input.rows().get(r).tokens()[0];
+            if (token < 0 || token >= config.vocabSize()) {
+                throw new IllegalArgumentException("token id " + token + " is outside the vocabulary [0, "
+                        + config.vocabSize() + ")");
+            }
+            embedRows.get(token * hidden, x, r * hidden, hidden);
+        }
+        float[][] cos = new float[rows][];
+        float[][] sin = new float[rows][];
+        rotaryTables(input, cos, sin);
+        for (int i = 0; i < layers.length; i++) {
+            layer(i, x, input, cos, sin);
+        }
+        float[] normed = rmsNorm(x, rows, hidden, finalNorm);
+        return project(normed, rows, lmHead);
+    }
+
+    private void rotaryTables(StepInput input, float[][] cos, float[][] sin) {
+        int half = config.headDim() / 2;
+        float scaling = rope.attentionScaling();
+        for (int r = 0; r < cos.length; r++) {
+            int position = input.rows().get(r).startPosition();
+            float[] invFreq = rope.inverseFrequencies(position + 1);
+            cos[r] = new float[half];
+            sin[r] = new float[half];
+            for (int f = 0; f < half; f++) {
+                float angle = position * invFreq[f];
+                cos[r][f] = (float) Math.cos(angle) * scaling;
+                sin[r][f] = (float) Math.sin(angle) * scaling;
+            }
+        }
+    }
+
+    private void layer(int index, float[] x, StepInput input, float[][] cos, float[][] sin) {
+        LlamaModel.Layer w = layers[index];
+        int rows = cos.length;
+        int hidden = config.hiddenSize();
+        int heads = config.numHeads();
+        int kvHeads = config.numKvHeads();
+        int headDim = config.headDim();
+
+        float[] h = rmsNorm(x, rows, hidden, w.inputNormValues());
+        float[] q = project(h, rows, w.q());
+        float[] k = project(h, rows, w.k());
+        float[] v = project(h, rows, w.v());
+        if (w.qNormValues() != null) {
+            headNorm(q, rows * heads, headDim, w.qNormValues());
+            headNorm(k, rows * kvHeads, headDim, w.kNormValues());
+        }
+        float[] context = new float[rows * heads * headDim];
+        for (int r = 0; r < rows; r++) {
+            applyRope(q, r * heads, heads, headDim, cos[r], sin[r]);
+            applyRope(k, r * kvHeads, kvHeads, headDim, cos[r], sin[r]);
+            StepInput.Row row = input.rows().get(r);
+            attend(index, row, q, k, v, r, context);
+        }
+        addInPlace(x, project(context, rows, w.o()));
+
+        float[] h2 = rmsNorm(x, rows, hidden, w.postNormValues());
+        float[] gate = project(h2, rows, w.gate());
+        float[] up = project(h2, rows, w.up());
+        for (int i = 0; i < gate.length; i++) {
+            float g = gate[i];
+            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+        }
+        addInPlace(x, project(gate, rows, w.down()));
+    }
+
+    /** Writes this row's new key/value into its cache, then attends over positions 0..p. */
+    private void attend(int layer, StepInput.Row row, float[] q, float[] k, float[] v, int r, float[] context) {
+        int heads = config.numHeads();
+        int kvHeads = config.numKvHeads();
+        int headDim = config.headDim();
+        int group = heads / kvHeads;
+        int position = row.startPosition();
+        int capacity = row.cache().capacity();
+        FloatBuffer keys = row.cache().keyFloats(layer);
+        FloatBuffer values = row.cache().valueFloats(layer);
+        for (int kv = 0; kv < kvHeads; kv++) {
+            int slot = (kv * capacity + position) * headDim;
+            keys.put(slot, k, (r * kvHeads + kv) * headDim, headDim);
+            values.put(slot, v, (r * kvHeads + kv) * headDim, headDim);
+        }
+        int length = position + 1;
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        float[] scores = new float[length];
+        float[] key = new float[headDim];
+        for (int head = 0; head < heads; head++) {
+            int kv = head / group;
+            int qOffset = (r * heads + head) * headDim;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < length; j++) {
+                keys.get((kv * capacity + j) * headDim, key, 0, headDim);
+                float dot = 0;
+                for (int d = 0; d < headDim; d++) {
+                    dot += q[qOffset + d] * key[d];
+                }
+                scores[j] = dot * scale;
+                max = Math.max(max, scores[j]);
+            }
+            float sum = 0;
+            for (int j = 0; j < length; j++) {
+                scores[j] = (float) Math.exp(scores[j] - max);
+                sum += scores[j];
+            }
+            int out = (r * heads + head) * headDim;
+            for (int j = 0; j < length; j++) {
+                float p = scores[j] / sum;
+                values.get((kv * capacity + j) * headDim, key, 0, headDim);
+                for (int d = 0; d < headDim; d++) {
+                    context[out + d] += p * key[d];
+                }
+            }
+        }
+    }
+
+    private float[] project(float[] input, int rows, LlamaModel.Linear linear) {
+        float[] y = new float[rows * linear.out()];
+        kernel.multiplyTransposed(input, rows, linear.in(), linear.weight(), linear.out(), y);
+        float[] bias = linear.biasValues();
+        if (bias != null) {
+            for (int r = 0; r < rows; r++) {
+                for (int o = 0; o < bias.length; o++) {
+                    y[r * bias.length + o] += bias[o];
+                }
+            }
+        }
+        return y;
+    }
+
+    private float[] rmsNorm(float[] x, int rows, int width, float[] weight) {
+        float[] out = new float[rows * width];
+        for (int r = 0; r < rows; r++) {
+            normalise(x, r * width, width, weight, out);
+        }
+        return out;
+    }
+
+    /** Qwen3's per-head RMSNorm of q or k, in place. */
+    private void headNorm(float[] x, int vectors, int width, float[] weight) {
+        for (int i = 0; i < vectors; i++) {
+            normalise(x, i * width, width, weight, x);
+        }
+    }
+
+    private void normalise(float[] x, int offset, int width, float[] weight, float[] out) {
+        double squares = 0;
+        for (int i = 0; i < width; i++) {
+            squares += (double) x[offset + i] * x[offset + i];
+        }
+        float inverse = (float) (1.0 / Math.sqrt(squares / width + config.rmsNormEps()));
+        for (int i = 0; i < width; i++) {
+            out[offset + i] = x[offset + i] * inverse * weight[i];
+        }
+    }
+
+    /** HF rotate_half: (x1, x2) -> (x1·cos − x2·sin, x2·cos + x1·sin) for each head of one row. */
+    private static void applyRope(float[] x, int firstHead, int heads, int headDim, float[] cos, float[] sin) {
+        int half = headDim / 2;
+        for (int head = 0; head < heads; head++) {
+            int base = (firstHead + head) * headDim;
+            for (int f = 0; f < half; f++) {
+                float x1 = x[base + f];
+                float x2 = x[base + f + half];
+                x[base + f] = x1 * cos[f] - x2 * sin[f];
+                x[base + f + half] = x2 * cos[f] + x1 * sin[f];
+            }
+        }
+    }
+
+    private static void addInPlace(float[] x, float[] delta) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] += delta[i];
+        }
+    }
+}
