@@ -7,4 +7,9 @@ interface Frame {
 
     /** Reads byte b (0..255) with {@code rest} below this frame; adds each resulting stack to {@code out}, none if b is invalid. */
     void step(int b, ParseStack rest, List<ParseStack> out);
+
+    /** True if this frame may be left without reading another byte (a number with enough digits). */
+    default boolean mayEndHere() {
+        return false;
+    }
 }
