@@ -75,7 +75,7 @@ class MaskTimingTest {
 
     /** The byte-level token for one byte, found by its bytes. */
     private static int singleByteToken(byte b) {
-        for (int id = 0; id < tokenizer.vocabSize(); id++) {
+        for (int id = 0, known = tokenizer.vocabSize(); id < known; id++) {
             byte[] bytes = tokenizer.tokenBytes(id);
             if (bytes.length == 1 && bytes[0] == b && !tokenizer.isSpecial(id)) {
                 return id;
