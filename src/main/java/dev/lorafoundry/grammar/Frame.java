@@ -8,7 +8,7 @@ interface Frame {
     /** Reads byte b (0..255) with {@code rest} below this frame; adds each resulting stack to {@code out}, none if b is invalid. */
     void step(int b, ParseStack rest, List<ParseStack> out);
 
-    /** True if this frame is already a whole value that may also go on (a number), so the output may end here. */
+    /** True if this frame may be left without reading another byte (a number with enough digits). */
     default boolean mayEndHere() {
         return false;
     }

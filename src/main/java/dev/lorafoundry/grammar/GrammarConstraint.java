@@ -13,7 +13,7 @@ import java.util.Arrays;
 public final class GrammarConstraint implements TokenConstraint {
 
     private final Tokenizer tokenizer;
-    private final VocabularyTrie trie;
+    private final VocabularyIndex vocabulary;
     private final int eosTokenId;
     private final boolean[] allowed;
     private final RecogniserState[] statesByDepth;
@@ -24,11 +24,11 @@ public final class GrammarConstraint implements TokenConstraint {
     /** @param tokenizer gives each token's bytes; build the vocabulary trie once per tokenizer and cache it */
     public GrammarConstraint(JsonGrammar grammar, Tokenizer tokenizer) {
         this.tokenizer = tokenizer;
-        this.trie = VocabularyTrie.of(tokenizer);
+        this.vocabulary = VocabularyIndex.of(tokenizer);
         this.eosTokenId = tokenizer.eosTokenId().orElse(-1);
-        this.allowed = new boolean[trie.idLimit];
-        this.statesByDepth = new RecogniserState[trie.maxDepth + 1];
-        this.stringsByDepth = new StringFrame[trie.maxDepth + 1];
+        this.allowed = new boolean[vocabulary.idLimit];
+        this.statesByDepth = new RecogniserState[vocabulary.allTokens.maxDepth + 1];
+        this.stringsByDepth = new StringFrame[vocabulary.allTokens.maxDepth + 1];
         this.state = grammar.initialState();
         this.complete = !state.canContinue() && state.isAccepting();
     }
@@ -53,11 +53,29 @@ public final class GrammarConstraint implements TokenConstraint {
     }
 
     /**
-     * Depth-first over the trie: a node is reached only if all its bytes are valid, else its subtree is skipped.
-     * Inside a string (most of the vocabulary stays valid there) the walk steps a bare {@link StringFrame} per depth and
-     * builds a full state only where the string closes.
+     * Inside a string, at a character boundary, the plain tokens that fit are allowed by their length alone and only the
+     * other tokens are walked; elsewhere the whole vocabulary is walked.
      */
     private void markAllowedTokens() {
+        ParseStack belowString = state.singleStringThreadRest();
+        if (belowString != null && ((StringFrame) state.singleThread().top()).mode() == StringFrame.NORMAL) {
+            StringFrame string = (StringFrame) state.singleThread().top();
+            int fitting = vocabulary.plainTokensUpTo(string.max() - string.count());
+            for (int i = 0; i < fitting; i++) {
+                allowed[vocabulary.plainIds[i]] = true;
+            }
+            walk(vocabulary.nonPlainTokens);
+        } else {
+            walk(vocabulary.allTokens);
+        }
+    }
+
+    /**
+     * Depth-first over the trie: a node is reached only if all its bytes are valid, else its subtree is skipped.
+     * Inside a string the walk steps a bare {@link StringFrame} per depth and builds a full state only where the
+     * string closes.
+     */
+    private void walk(VocabularyTrie trie) {
         ParseStack belowString = state.singleStringThreadRest();
         if (belowString != null) {
             stringsByDepth[0] = (StringFrame) state.singleThread().top();
@@ -100,7 +118,7 @@ public final class GrammarConstraint implements TokenConstraint {
             complete = true;
             return;
         }
-        byte[] bytes = tokenId >= 0 && tokenId < trie.idLimit && !tokenizer.isSpecial(tokenId)
+        byte[] bytes = tokenId >= 0 && tokenId < vocabulary.idLimit && !tokenizer.isSpecial(tokenId)
                 ? tokenizer.tokenBytes(tokenId) : new byte[0];
         RecogniserState next = bytes.length == 0 ? null : state.step(bytes);
         if (next == null) {

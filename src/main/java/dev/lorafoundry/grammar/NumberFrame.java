@@ -23,6 +23,11 @@ record NumberFrame(boolean integer, int phase, int digits) implements Frame {
     }
 
     @Override
+    public boolean mayEndHere() {
+        return phase == ZERO || phase == INTEGER_DIGITS || phase == FRACTION_DIGITS;
+    }
+
+    @Override
     public void step(int b, ParseStack rest, List<ParseStack> out) {
         boolean digit = b >= '0' && b <= '9';
         NumberFrame next = null;
@@ -58,10 +63,5 @@ record NumberFrame(boolean integer, int phase, int digits) implements Frame {
         if (mayEndHere()) {
             rest.step(b, out); // the number may end here: b belongs to what follows it
         }
-    }
-
-    @Override
-    public boolean mayEndHere() {
-        return phase == ZERO || phase == INTEGER_DIGITS || phase == FRACTION_DIGITS;
     }
 }

@@ -19,8 +19,9 @@ final class ParseStack {
         return new ParseStack(frame, this);
     }
 
-    boolean isEmpty() {
-        return this == EMPTY;
+    /** True if nothing more has to be written: the stack is empty, or its top frames may all end here. */
+    boolean isAccepting() {
+        return top == null || (top.mayEndHere() && rest.isAccepting());
     }
 
     Frame top() {

@@ -58,10 +58,10 @@ final class RecogniserState {
         return state;
     }
 
-    /** True if the output may end here: some thread has nothing left to write, or only a number that may stop. */
+    /** True if the output may end here: some thread has nothing left that must be written. */
     boolean isAccepting() {
         for (ParseStack thread : threads) {
-            if (thread.isEmpty() || (thread.top().mayEndHere() && thread.rest().isEmpty())) {
+            if (thread.isAccepting()) {
                 return true;
             }
         }

@@ -1,20 +1,12 @@
 package dev.lorafoundry.grammar;
 
-import dev.lorafoundry.tokenizer.Tokenizer;
-
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * The bytes of every ordinary token of a vocabulary as a trie, flattened in preorder so a depth-first walk is a loop
- * over node numbers that jumps past a whole subtree when its first byte is invalid. Special tokens and tokens without
- * bytes are left out, so a constraint never allows them. Built once per tokenizer.
+ * over node numbers that jumps past a whole subtree when its first byte is invalid.
  */
 final class VocabularyTrie {
-
-    private static final Map<Tokenizer, VocabularyTrie> BY_TOKENIZER = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** Byte on the edge into each node (node 0 is the root). */
     final byte[] edgeByte;
@@ -39,34 +31,14 @@ final class VocabularyTrie {
         this.maxDepth = Arrays.stream(depth).max().orElse(0);
     }
 
-    static VocabularyTrie of(Tokenizer tokenizer) {
-        return BY_TOKENIZER.computeIfAbsent(tokenizer, VocabularyTrie::build);
-    }
-
     int nodeCount() {
         return depth.length;
     }
 
-    private static VocabularyTrie build(Tokenizer tokenizer) {
-        // ids may have gaps: scan until every token the tokenizer knows has been seen
-        int known = tokenizer.vocabSize();
-        int idLimit = 0;
-        for (int seen = 0; seen < known; idLimit++) {
-            if (tokenizer.vocabularyToken(idLimit) != null) {
-                seen++;
-            }
-        }
-        byte[][] bytesById = new byte[idLimit][];
-        Integer[] order = new Integer[idLimit];
-        int usable = 0;
-        for (int id = 0; id < idLimit; id++) {
-            byte[] bytes = tokenizer.vocabularyToken(id) == null || tokenizer.isSpecial(id) ? new byte[0] : tokenizer.tokenBytes(id);
-            if (bytes.length > 0) {
-                bytesById[id] = bytes;
-                order[usable++] = id;
-            }
-        }
-        Integer[] ids = Arrays.copyOf(order, usable);
+    /** The trie of the given tokens (none empty); ids index bytesById. */
+    static VocabularyTrie of(byte[][] bytesById, int[] tokens, int idLimit) {
+        int usable = tokens.length;
+        Integer[] ids = Arrays.stream(tokens).boxed().toArray(Integer[]::new);
         Arrays.sort(ids, (a, b) -> Arrays.compareUnsigned(bytesById[a], bytesById[b]));
 
         int capacity = 1;

@@ -60,7 +60,7 @@ final class RandomModel {
                     chosen = id;
                 }
             }
-            assertTrue(chosen >= 0, "the mask allowed no token at all after " + decode(ids));
+            assertTrue(chosen >= 0, () -> "the mask allowed no token at all after " + decode(ids));
             constraint.accept(chosen);
             if (chosen == eos) {
                 assertTrue(constraint.isComplete(), "EOS accepted but the constraint is not complete");
