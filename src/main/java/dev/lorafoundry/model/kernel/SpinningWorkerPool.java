@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
 final class SpinningWorkerPool implements AutoCloseable {
 
     /** How long a worker spins for the next round before parking: covers the gaps inside a decode step. */
-    private static final long WORKER_SPIN_NANOS = 200_000;
+    private static final long WORKER_SPIN_NANOS = 100_000;
     /** How long the caller spins for stragglers before parking. */
     private static final long CALLER_SPIN_NANOS = 1_000_000;
 
