@@ -8,8 +8,8 @@ import java.nio.FloatBuffer;
  * y[r][o] = sum_i x[r][i] * W[o][i] over a row-major f32 weight W[out][in] living in a (possibly
  * memory-mapped, read-only) little-endian buffer; the CPU decode-step matmul, at close to memory bandwidth.
  *
- * <p>The output dimension is split into one contiguous block of weight rows per thread, so every weight
- * row is streamed from memory exactly once per call however many activation rows there are. Each thread
+ * <p>The output dimension is split into contiguous chunks of weight rows shared out among the threads, so
+ * every weight row is streamed from memory exactly once per call however many activation rows there are. Each thread
  * reads four weight rows at a time in place (vector loads from the buffer's memory, no copy) and
  * multiplies them with the activation rows four at a time ({@link DotProductKernels}).
  *
@@ -24,6 +24,8 @@ public final class VectorMatmul implements AutoCloseable {
 
     /** Below this many multiply-adds, waking the workers costs more than it saves. */
     private static final long SINGLE_THREAD_WORK = 1L << 17;
+    /** Chunks per thread: small enough pieces that a thread the OS preempted is covered by the others. */
+    private static final int CHUNKS_PER_THREAD = 8;
 
     private final SpinningWorkerPool pool;
     private final PartitionedTask partTask = this::multiplyPart;
@@ -80,7 +82,8 @@ public final class VectorMatmul implements AutoCloseable {
             if ((long) rows * in * out < SINGLE_THREAD_WORK || pool.parallelism() == 1) {
                 multiplyPart(0, 1);
             } else {
-                pool.run(partTask);
+                int blocks = (out + DotProductKernels.WEIGHT_BLOCK - 1) / DotProductKernels.WEIGHT_BLOCK;
+                pool.run(partTask, Math.min(blocks, pool.parallelism() * CHUNKS_PER_THREAD));
             }
         } finally {
             this.x = null;
@@ -113,7 +116,7 @@ public final class VectorMatmul implements AutoCloseable {
         }
     }
 
-    /** Computes the output columns of one contiguous block of weight rows (a multiple of 4 wide). */
+    /** Computes the output columns of one contiguous chunk of weight rows (a multiple of 4 wide). */
     private void multiplyPart(int part, int parts) {
         int blocks = (out + DotProductKernels.WEIGHT_BLOCK - 1) / DotProductKernels.WEIGHT_BLOCK;
         int first = (int) ((long) blocks * part / parts) * DotProductKernels.WEIGHT_BLOCK;
