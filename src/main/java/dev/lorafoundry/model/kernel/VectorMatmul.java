@@ -8,30 +8,33 @@ import java.nio.FloatBuffer;
  * y[r][o] = sum_i x[r][i] * W[o][i] over a row-major f32 weight W[out][in] living in a (possibly
  * memory-mapped, read-only) little-endian buffer; the CPU decode-step matmul, at close to memory bandwidth.
  *
- * <p>The output dimension is split into one contiguous block of weight rows per thread, so every weight
- * row is streamed from memory exactly once per call however many activation rows there are. Each thread
- * copies four weight rows at a time into a cache-resident scratch array and multiplies them with the
- * activation rows four at a time ({@link DotProductKernels}).
+ * <p>The output dimension is split into contiguous chunks of weight rows shared out among the threads, so
+ * every weight row is streamed from memory exactly once per call however many activation rows there are. Each thread
+ * reads four weight rows at a time in place (vector loads from the buffer's memory, no copy) and
+ * multiplies them with the activation rows four at a time ({@link DotProductKernels}).
  *
  * <p>Only touch this class after {@link #isAvailable()} returned true: it needs the run-time flag
  * {@code --add-modules jdk.incubator.vector}. One caller at a time (calls are serialized).
  *
  * <p>Why a {@link ByteBuffer} and not a {@code MemorySegment}: the project compiles with
- * {@code --release 21}, where {@code java.lang.foreign} is still a preview API and cannot be named.
+ * {@code --release 21}, where {@code java.lang.foreign} is still a preview API and cannot be named
+ * ({@link SegmentVectorLoads} reaches it through method handles).
  */
 public final class VectorMatmul implements AutoCloseable {
 
     /** Below this many multiply-adds, waking the workers costs more than it saves. */
     private static final long SINGLE_THREAD_WORK = 1L << 17;
+    /** Chunks per thread: small enough pieces that a thread the OS preempted is covered by the others. */
+    private static final int CHUNKS_PER_THREAD = 8;
 
     private final SpinningWorkerPool pool;
-    private final float[][] scratchByPart;
     private final PartitionedTask partTask = this::multiplyPart;
 
     // Arguments of the call in progress, read by the parts.
     private float[] x;
     private int rows;
     private int in;
+    private Object weightSegment;
     private FloatBuffer weights;
     private int out;
     private float[] y;
@@ -45,7 +48,6 @@ public final class VectorMatmul implements AutoCloseable {
     public VectorMatmul(int threads) {
         int parallelism = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         this.pool = new SpinningWorkerPool(parallelism);
-        this.scratchByPart = new float[parallelism][];
     }
 
     /** Number of threads a large product is split across (the caller included). */
@@ -72,6 +74,7 @@ public final class VectorMatmul implements AutoCloseable {
         this.x = x;
         this.rows = rows;
         this.in = in;
+        this.weightSegment = SegmentVectorLoads.segmentOf(w);
         this.weights = w.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
         this.out = out;
         this.y = y;
@@ -79,10 +82,12 @@ public final class VectorMatmul implements AutoCloseable {
             if ((long) rows * in * out < SINGLE_THREAD_WORK || pool.parallelism() == 1) {
                 multiplyPart(0, 1);
             } else {
-                pool.run(partTask);
+                int blocks = (out + DotProductKernels.WEIGHT_BLOCK - 1) / DotProductKernels.WEIGHT_BLOCK;
+                pool.run(partTask, Math.min(blocks, pool.parallelism() * CHUNKS_PER_THREAD));
             }
         } finally {
             this.x = null;
+            this.weightSegment = null;
             this.weights = null;
             this.y = null;
         }
@@ -111,44 +116,32 @@ public final class VectorMatmul implements AutoCloseable {
         }
     }
 
-    /** Computes the output columns of one contiguous block of weight rows (a multiple of 4 wide). */
+    /** Computes the output columns of one contiguous chunk of weight rows (a multiple of 4 wide). */
     private void multiplyPart(int part, int parts) {
         int blocks = (out + DotProductKernels.WEIGHT_BLOCK - 1) / DotProductKernels.WEIGHT_BLOCK;
         int first = (int) ((long) blocks * part / parts) * DotProductKernels.WEIGHT_BLOCK;
         int end = Math.min(out, (int) ((long) blocks * (part + 1) / parts) * DotProductKernels.WEIGHT_BLOCK);
-        float[] scratch = scratch(part);
+        Object segment = weightSegment;
+        FloatBuffer w = weights;
         int o = first;
         for (; o + DotProductKernels.WEIGHT_BLOCK <= end; o += DotProductKernels.WEIGHT_BLOCK) {
-            weights.get(o * in, scratch, 0, DotProductKernels.WEIGHT_BLOCK * in);
             int r = 0;
             for (; r + DotProductKernels.ROW_BLOCK <= rows; r += DotProductKernels.ROW_BLOCK) {
-                DotProductKernels.block4x4(scratch, in, x, r, y, out, o);
+                DotProductKernels.block4x4(segment, w, o, in, x, r, y, out);
             }
             for (; r < rows; r++) {
-                DotProductKernels.block4x1(scratch, in, x, r, y, out, o);
+                DotProductKernels.block4x1(segment, w, o, in, x, r, y, out);
             }
         }
         for (; o < end; o++) {
-            weights.get(o * in, scratch, 0, in);
             int r = 0;
             for (; r + DotProductKernels.ROW_BLOCK <= rows; r += DotProductKernels.ROW_BLOCK) {
-                DotProductKernels.block1x4(scratch, in, x, r, y, out, o);
+                DotProductKernels.block1x4(segment, w, o, in, x, r, y, out);
             }
             for (; r < rows; r++) {
-                DotProductKernels.block1x1(scratch, in, x, r, y, out, o);
+                DotProductKernels.block1x1(segment, w, o, in, x, r, y, out);
             }
         }
-    }
-
-    /** The part's own cache-resident copy area for four weight rows, grown only when {@code in} grows. */
-    private float[] scratch(int part) {
-        float[] scratch = scratchByPart[part];
-        int needed = DotProductKernels.WEIGHT_BLOCK * in;
-        if (scratch == null || scratch.length < needed) {
-            scratch = new float[needed];
-            scratchByPart[part] = scratch;
-        }
-        return scratch;
     }
 
     /** Stops the worker threads; the instance cannot be used afterwards. */

@@ -103,6 +103,29 @@ class VectorMatmulTest {
     }
 
     @Test
+    void thousandsOfBackToBackParallelCallsAllGiveTheReferenceResult() {
+        // Exercises the round hand-off between caller and workers the way a decode step does: many quick calls.
+        Random random = new Random(4);
+        int in = 64, out = 4864;
+        float[] w = randomFloats(random, out * in);
+        ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        direct.asFloatBuffer().put(w);
+        float[][] xs = {randomFloats(random, in), randomFloats(random, 4 * in)};
+        int[] rowCounts = {1, 4};
+        double[][] expected = {reference(xs[0], 1, in, w, out), reference(xs[1], 4, in, w, out)};
+        for (int call = 0; call < 3000; call++) {
+            int which = call % 2;
+            float[] y = new float[rowCounts[which] * out];
+            threeThreads.multiplyTransposed(xs[which], rowCounts[which], in, direct, out, y);
+            for (int k = 0; k < y.length; k++) {
+                if (Math.abs(y[k] - expected[which][k]) > 1e-3) {
+                    assertEquals(expected[which][k], y[k], 1e-3, "call " + call + " element " + k);
+                }
+            }
+        }
+    }
+
+    @Test
     void badShapesAreRejectedWithTheNumbersThatDisagree() {
         ByteBuffer w = ByteBuffer.allocateDirect(7 * 64 * Float.BYTES);
         IllegalArgumentException tooSmallWeight = assertThrows(IllegalArgumentException.class,
