@@ -1,5 +1,6 @@
 package dev.lorafoundry.model.kernel;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.FloatBuffer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -26,7 +27,7 @@ final class DotProductKernels {
     }
 
     /** Weight rows o..o+3 times activation rows r..r+3, into y[r..r+3][o..o+3]. */
-    static void block4x4(Object segment, FloatBuffer w, int o, int in, float[] x, int r, float[] y, int out) {
+    static void block4x4(MemorySegment segment, FloatBuffer w, int o, int in, float[] x, int r, float[] y, int out) {
         int w0 = o * in, w1 = w0 + in, w2 = w1 + in, w3 = w2 + in;
         int x0 = r * in, x1 = x0 + in, x2 = x1 + in, x3 = x2 + in;
         FloatVector a00 = FloatVector.zero(SPECIES), a01 = a00, a02 = a00, a03 = a00;
@@ -68,7 +69,7 @@ final class DotProductKernels {
     }
 
     /** Weight rows o..o+3 times the single activation row r, into y[r][o..o+3]. */
-    static void block4x1(Object segment, FloatBuffer w, int o, int in, float[] x, int r, float[] y, int out) {
+    static void block4x1(MemorySegment segment, FloatBuffer w, int o, int in, float[] x, int r, float[] y, int out) {
         int w0 = o * in, w1 = w0 + in, w2 = w1 + in, w3 = w2 + in;
         int x0 = r * in;
         FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0;
@@ -89,7 +90,7 @@ final class DotProductKernels {
     }
 
     /** Weight row o times activation rows r..r+3, into y[r..r+3][o]. */
-    static void block1x4(Object segment, FloatBuffer w, int o, int in, float[] x, int r, float[] y, int out) {
+    static void block1x4(MemorySegment segment, FloatBuffer w, int o, int in, float[] x, int r, float[] y, int out) {
         int w0 = o * in;
         int x0 = r * in, x1 = x0 + in, x2 = x1 + in, x3 = x2 + in;
         FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0;
@@ -109,7 +110,7 @@ final class DotProductKernels {
     }
 
     /** Weight row o times the single activation row r, into y[r][o]. */
-    static void block1x1(Object segment, FloatBuffer w, int o, int in, float[] x, int r, float[] y, int out) {
+    static void block1x1(MemorySegment segment, FloatBuffer w, int o, int in, float[] x, int r, float[] y, int out) {
         int w0 = o * in;
         int x0 = r * in;
         // Two accumulators hide part of the FMA latency on this rarely used edge.

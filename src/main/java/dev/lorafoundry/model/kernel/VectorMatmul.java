@@ -1,5 +1,6 @@
 package dev.lorafoundry.model.kernel;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -16,9 +17,8 @@ import java.nio.FloatBuffer;
  * <p>Only touch this class after {@link #isAvailable()} returned true: it needs the run-time flag
  * {@code --add-modules jdk.incubator.vector}. One caller at a time (calls are serialized).
  *
- * <p>Why a {@link ByteBuffer} and not a {@code MemorySegment}: the project compiles with
- * {@code --release 21}, where {@code java.lang.foreign} is still a preview API and cannot be named
- * ({@link SegmentVectorLoads} reaches it through method handles).
+ * <p>Weights come as the {@link ByteBuffer}s the safetensors reader maps; {@link SegmentVectorLoads} views them as
+ * memory segments for the vector loads.
  */
 public final class VectorMatmul implements AutoCloseable {
 
@@ -34,7 +34,7 @@ public final class VectorMatmul implements AutoCloseable {
     private float[] x;
     private int rows;
     private int in;
-    private Object weightSegment;
+    private MemorySegment weightSegment;
     private FloatBuffer weights;
     private int out;
     private float[] y;
@@ -121,7 +121,7 @@ public final class VectorMatmul implements AutoCloseable {
         int blocks = (out + DotProductKernels.WEIGHT_BLOCK - 1) / DotProductKernels.WEIGHT_BLOCK;
         int first = (int) ((long) blocks * part / parts) * DotProductKernels.WEIGHT_BLOCK;
         int end = Math.min(out, (int) ((long) blocks * (part + 1) / parts) * DotProductKernels.WEIGHT_BLOCK);
-        Object segment = weightSegment;
+        MemorySegment segment = weightSegment;
         FloatBuffer w = weights;
         int o = first;
         for (; o + DotProductKernels.WEIGHT_BLOCK <= end; o += DotProductKernels.WEIGHT_BLOCK) {
