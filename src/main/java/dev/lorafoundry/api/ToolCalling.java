@@ -15,7 +15,6 @@ import dev.lorafoundry.tokenizer.Tokenizer;
 import dev.lorafoundry.toolcall.ParsedOutput;
 import dev.lorafoundry.toolcall.StreamingToolCallParser;
 import dev.lorafoundry.toolcall.ToolCallParser;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,7 +86,7 @@ final class ToolCalling {
         }
         boolean parallel = request.parallelToolCalls() == null || request.parallelToolCalls();
         return new ToolCalling(tools.isEmpty() ? null : tools,
-                Set.copyOf(new LinkedHashSet<>(parameters.keySet())), choice, parallel, parser,
+                Set.copyOf(parameters.keySet()), choice, parallel, parser,
                 forced != null ? forced : format);
     }
 

@@ -184,7 +184,7 @@ final class Scheduler implements Runnable {
         String text;
         if ((!params.ignoreEos() && s.eosTokenIds.contains(token)) || params.stopTokenIds().contains(token)) {
             reason = FinishReason.STOP;
-            text = s.stopMatcher.push(s.detokenizer.flush()).emit() + s.stopMatcher.flush();
+            text = remainingText(s);
         } else {
             StopStringMatcher.Result result = s.stopMatcher.push(s.detokenizer.add(token));
             text = result.emit();
@@ -193,11 +193,10 @@ final class Scheduler implements Runnable {
             } else if (constraint != null && constraint.isComplete()) {
                 // The constrained value is whole: end here, as the model's EOS would.
                 reason = FinishReason.STOP;
-                text += s.stopMatcher.push(s.detokenizer.flush()).emit() + s.stopMatcher.flush();
+                text += remainingText(s);
             } else if (s.outputCount >= params.maxTokens() || s.prompt.length + s.outputCount >= s.capacity) {
                 reason = FinishReason.LENGTH;
-                StopStringMatcher.Result tail = s.stopMatcher.push(s.detokenizer.flush());
-                text += tail.emit() + (tail.stopped() ? "" : s.stopMatcher.flush());
+                text += remainingText(s);
             }
         }
         s.listener().onToken(new GeneratedToken(token, text, sampled.logprobs()));
@@ -206,6 +205,11 @@ final class Scheduler implements Runnable {
             s.cache = null;
             s.listener().onFinish(reason, s.prompt.length, s.outputCount);
         }
+    }
+
+    /** What the detokenizer and stop matcher still hold when a sequence ends (cut at a stop string if one completes). */
+    private static String remainingText(Sequence s) {
+        return s.stopMatcher.push(s.detokenizer.flush()).emit() + s.stopMatcher.flush();
     }
 
     private static void finishWithError(Sequence s, Throwable error) {

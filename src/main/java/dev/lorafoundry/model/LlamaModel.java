@@ -68,7 +68,7 @@ public final class LlamaModel implements AutoCloseable {
             layers[i] = loadLayer(i);
         }
         this.vectorDecoder = kernel == null ? null
-                : new VectorDecoder(config, rope, kernel, layers, lmHead, finalNormTensor.toFloatArray(), embedRows);
+                : new VectorDecoder(config, rope, kernel, layers, lmHead, finalNormTensor.toFloatArray());
     }
 
     /** Maps the weights of a model folder; a missing or misshapen tensor stops loading with its name. */
@@ -175,7 +175,7 @@ public final class LlamaModel implements AutoCloseable {
         }
         if (vectorDecoder != null && total <= kernelMaxRows && VectorDecoder.handles(input)) {
             // Decode steps stay in Java end to end: no JNI call per op, weights streamed by the Vector API kernel.
-            return vectorDecoder.forward(input);
+            return vectorDecoder.forward(input, embed(input, total));
         }
         int hidden = config.hiddenSize();
         try (NDScope scope = new NDScope()) {
@@ -207,28 +207,19 @@ public final class LlamaModel implements AutoCloseable {
         return x;
     }
 
-    /** cos and sin of shape [T, 1, headDim], HF's rotate_half layout, scaled by the rope's attention factor. */
+    /** cos and sin of shape [T, 1, headDim], HF's rotate_half layout (both halves equal), scaled as the rope says. */
     private NDArray[] rotaryTables(StepInput input, int total) {
         int headDim = config.headDim();
         int half = headDim / 2;
-        float scaling = rope.attentionScaling();
         float[] cos = new float[total * headDim];
         float[] sin = new float[total * headDim];
         int t = 0;
         for (StepInput.Row r : input.rows()) {
             float[] invFreq = rope.inverseFrequencies(r.startPosition() + r.tokens().length);
             for (int i = 0; i < r.tokens().length; i++, t++) {
-                int position = r.startPosition() + i;
-                for (int f = 0; f < half; f++) {
-                    // HF computes the angle in float32: position * inv_freq.
-                    float angle = position * invFreq[f];
-                    float c = (float) Math.cos(angle) * scaling;
-                    float s = (float) Math.sin(angle) * scaling;
-                    cos[t * headDim + f] = c;
-                    cos[t * headDim + f + half] = c;
-                    sin[t * headDim + f] = s;
-                    sin[t * headDim + f + half] = s;
-                }
+                rope.cosSin(r.startPosition() + i, invFreq, cos, sin, t * headDim);
+                System.arraycopy(cos, t * headDim, cos, t * headDim + half, half);
+                System.arraycopy(sin, t * headDim, sin, t * headDim + half, half);
             }
         }
         Shape shape = new Shape(total, 1, headDim);

@@ -32,6 +32,18 @@ public final class RotaryEmbedding {
         return baseFrequencies.clone();
     }
 
+    /**
+     * cos and sin of position·inv_freq for the headDim/2 frequencies, times the attention scaling, written to
+     * cos/sin[offset ..]. The angle is computed in float32, as HF does.
+     */
+    public void cosSin(int position, float[] inverseFrequencies, float[] cos, float[] sin, int offset) {
+        for (int f = 0; f < inverseFrequencies.length; f++) {
+            float angle = position * inverseFrequencies[f];
+            cos[offset + f] = (float) Math.cos(angle) * attentionScaling;
+            sin[offset + f] = (float) Math.sin(angle) * attentionScaling;
+        }
+    }
+
     /** HF's attention_scaling (yarn mscale; 1 otherwise), which multiplies cos and sin. */
     public float attentionScaling() {
         return attentionScaling;

@@ -17,17 +17,15 @@ final class VectorDecoder {
     private final LlamaModel.Layer[] layers;
     private final LlamaModel.Linear lmHead;
     private final float[] finalNorm;
-    private final FloatBuffer embedRows;
 
     VectorDecoder(ModelConfig config, RotaryEmbedding rope, VectorMatmul kernel, LlamaModel.Layer[] layers,
-                  LlamaModel.Linear lmHead, float[] finalNorm, FloatBuffer embedRows) {
+                  LlamaModel.Linear lmHead, float[] finalNorm) {
         this.config = config;
         this.rope = rope;
         this.kernel = kernel;
         this.layers = layers;
         this.lmHead = lmHead;
         this.finalNorm = finalNorm;
-        this.embedRows = embedRows;
     }
 
     /** True for pure decode steps: every row is one token and only its last logits are wanted. */
@@ -40,18 +38,10 @@ final class VectorDecoder {
         return true;
     }
 
-    float[] forward(StepInput input) {
+    /** @param x the rows' token embeddings [rows × hidden]; updated in place through the layers */
+    float[] forward(StepInput input, float[] x) {
         int rows = input.rows().size();
         int hidden = config.hiddenSize();
-        float[] x = new float[rows * hidden];
-        for (int r = 0; r < rows; r++) {
-            int token = input.rows().get(r).tokens()[0];
-            if (token < 0 || token >= config.vocabSize()) {
-                throw new IllegalArgumentException("token id " + token + " is outside the vocabulary [0, "
-                        + config.vocabSize() + ")");
-            }
-            embedRows.get(token * hidden, x, r * hidden, hidden);
-        }
         float[][] cos = new float[rows][];
         float[][] sin = new float[rows][];
         rotaryTables(input, cos, sin);
@@ -64,17 +54,11 @@ final class VectorDecoder {
 
     private void rotaryTables(StepInput input, float[][] cos, float[][] sin) {
         int half = config.headDim() / 2;
-        float scaling = rope.attentionScaling();
         for (int r = 0; r < cos.length; r++) {
             int position = input.rows().get(r).startPosition();
-            float[] invFreq = rope.inverseFrequencies(position + 1);
             cos[r] = new float[half];
             sin[r] = new float[half];
-            for (int f = 0; f < half; f++) {
-                float angle = position * invFreq[f];
-                cos[r][f] = (float) Math.cos(angle) * scaling;
-                sin[r][f] = (float) Math.sin(angle) * scaling;
-            }
+            rope.cosSin(position, rope.inverseFrequencies(position + 1), cos[r], sin[r], 0);
         }
     }
 

@@ -14,9 +14,4 @@ class NumericsLlama3RopeBf16ShardedTest extends NumericsTestBase {
             return "llama3-rope-bf16-sharded";
         }
     }
-
-    @Override
-    String fixture() {
-        return "llama3-rope-bf16-sharded";
-    }
 }

@@ -14,9 +14,4 @@ class NumericsLlamaF32Test extends NumericsTestBase {
             return "llama-f32";
         }
     }
-
-    @Override
-    String fixture() {
-        return "llama-f32";
-    }
 }

@@ -14,9 +14,4 @@ class NumericsLlamaLinearF16Test extends NumericsTestBase {
             return "llama-linear-f16";
         }
     }
-
-    @Override
-    String fixture() {
-        return "llama-linear-f16";
-    }
 }

@@ -14,9 +14,4 @@ class NumericsLlamaYarnF32Test extends NumericsTestBase {
             return "llama-yarn-f32";
         }
     }
-
-    @Override
-    String fixture() {
-        return "llama-yarn-f32";
-    }
 }

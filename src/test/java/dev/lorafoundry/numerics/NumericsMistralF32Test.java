@@ -14,9 +14,4 @@ class NumericsMistralF32Test extends NumericsTestBase {
             return "mistral-f32";
         }
     }
-
-    @Override
-    String fixture() {
-        return "mistral-f32";
-    }
 }

@@ -14,9 +14,4 @@ class NumericsQwen2Bf16Test extends NumericsTestBase {
             return "qwen2-bf16";
         }
     }
-
-    @Override
-    String fixture() {
-        return "qwen2-bf16";
-    }
 }

@@ -14,9 +14,4 @@ class NumericsQwen3F32ShardedTest extends NumericsTestBase {
             return "qwen3-f32-sharded";
         }
     }
-
-    @Override
-    String fixture() {
-        return "qwen3-f32-sharded";
-    }
 }

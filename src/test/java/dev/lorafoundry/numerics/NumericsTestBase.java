@@ -28,7 +28,12 @@ abstract class NumericsTestBase {
     /** Absolute tolerance on log-probs (the engine runs in float32; the reference in float64). */
     static final double TOLERANCE = 1e-3;
 
-    abstract String fixture();
+    /** The fixture the class's @TestProfile serves, so each test names it once, in its profile. */
+    String fixture() throws ReflectiveOperationException {
+        Class<? extends io.quarkus.test.junit.QuarkusTestProfile> profile =
+                getClass().getAnnotation(io.quarkus.test.junit.TestProfile.class).value();
+        return ((NumericsFixtureProfile) profile.getDeclaredConstructor().newInstance()).fixture();
+    }
 
     JsonNode golden() throws Exception {
         try (InputStream in = getClass().getResourceAsStream("/golden/numerics/" + fixture() + ".json")) {
