@@ -14,6 +14,7 @@ import dev.lorafoundry.api.dto.StreamOptions;
 import dev.lorafoundry.api.dto.Usage;
 import dev.lorafoundry.api.error.ApiException;
 import dev.lorafoundry.engine.Engine;
+import dev.lorafoundry.engine.LoraRequest;
 import dev.lorafoundry.engine.FinishReason;
 import dev.lorafoundry.engine.SamplingParams;
 import dev.lorafoundry.engine.ServedModel;
@@ -59,6 +60,9 @@ public class ChatCompletionsResource {
     @Inject
     HttpReplies replies;
 
+    @Inject
+    ModelCheck modelCheck;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
@@ -71,7 +75,7 @@ public class ChatCompletionsResource {
             throw ApiException.invalid(null, "The request body is required: a JSON object with at least 'messages'.");
         }
         ServedModel served = engine.servedModel();
-        ModelCheck.requireServed(request.model(), served);
+        LoraRequest lora = modelCheck.resolve(request.model(), request.adapterId());
         Tokenizer tokenizer = engine.tokenizer();
         int n = SamplingParamsFactory.choices(request);
         int topLogprobs = topLogprobs(request);
@@ -90,12 +94,12 @@ public class ChatCompletionsResource {
         List<GenerationLauncher.Sequence> sequences = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             sequences.add(new GenerationLauncher.Sequence(i, prompt, SamplingParamsFactory.forChoice(params, i), -1,
-                    tools.newConstraint(tokenizer)));
+                    tools.newConstraint(tokenizer), lora));
         }
 
         List<Multi<SequenceEvent>> streams = launcher.launch(sequences);
-        Reply reply = new Reply(ResponseIds.next("chatcmpl-"), Instant.now().getEpochSecond(), served.id(), tokenizer,
-                n, topLogprobs, prompt.length, tools);
+        Reply reply = new Reply(ResponseIds.next("chatcmpl-"), Instant.now().getEpochSecond(),
+                lora == null ? served.id() : lora.name(), tokenizer, n, topLogprobs, prompt.length, tools);
         if (Boolean.TRUE.equals(request.stream())) {
             return replies.sse(reply.chunks(streams, StreamOptions.includeUsage(request.streamOptions())));
         }

@@ -8,6 +8,7 @@ import dev.lorafoundry.api.dto.StreamOptions;
 import dev.lorafoundry.api.dto.Usage;
 import dev.lorafoundry.api.error.ApiException;
 import dev.lorafoundry.engine.Engine;
+import dev.lorafoundry.engine.LoraRequest;
 import dev.lorafoundry.engine.SamplingParams;
 import dev.lorafoundry.engine.ServedModel;
 import dev.lorafoundry.engine.TokenLogprobs;
@@ -50,6 +51,9 @@ public class CompletionsResource {
     @Inject
     HttpReplies replies;
 
+    @Inject
+    ModelCheck modelCheck;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
@@ -62,7 +66,7 @@ public class CompletionsResource {
             throw ApiException.invalid(null, "The request body is required: a JSON object with at least 'prompt'.");
         }
         ServedModel served = engine.servedModel();
-        ModelCheck.requireServed(request.model(), served);
+        LoraRequest lora = modelCheck.resolve(request.model(), request.adapterId());
         if (request.suffix() != null) {
             throw ApiException.invalid("suffix", "suffix (insertion) is not supported by this server; send the prompt without it.");
         }
@@ -86,7 +90,7 @@ public class CompletionsResource {
             promptTokens += prompt.length;
             for (int i = 0; i < n; i++) {
                 sequences.add(new GenerationLauncher.Sequence(p * n + i, prompt, SamplingParamsFactory.forChoice(params, i),
-                        echo && logprobs >= 0 ? logprobs : -1));
+                        echo && logprobs >= 0 ? logprobs : -1, null, lora));
             }
         }
         List<String> echoTexts = new ArrayList<>();
@@ -95,8 +99,8 @@ public class CompletionsResource {
         }
 
         List<Multi<SequenceEvent>> streams = launcher.launch(sequences);
-        Reply reply = new Reply(ResponseIds.next("cmpl-"), Instant.now().getEpochSecond(), served.id(), tokenizer,
-                echoTexts, logprobs, promptTokens, Boolean.TRUE.equals(request.returnTokensAsTokenIds()));
+        Reply reply = new Reply(ResponseIds.next("cmpl-"), Instant.now().getEpochSecond(),
+                lora == null ? served.id() : lora.name(), tokenizer, echoTexts, logprobs, promptTokens, Boolean.TRUE.equals(request.returnTokensAsTokenIds()));
         if (Boolean.TRUE.equals(request.stream())) {
             return replies.sse(reply.chunks(streams, StreamOptions.includeUsage(request.streamOptions())));
         }

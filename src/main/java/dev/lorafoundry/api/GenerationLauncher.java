@@ -4,6 +4,7 @@ import dev.lorafoundry.api.error.ApiException;
 import dev.lorafoundry.engine.Engine;
 import dev.lorafoundry.engine.GenerationHandle;
 import dev.lorafoundry.engine.GenerationRequest;
+import dev.lorafoundry.engine.LoraRequest;
 import dev.lorafoundry.engine.SamplingParams;
 import dev.lorafoundry.engine.TokenConstraint;
 import io.smallrye.mutiny.Multi;
@@ -17,13 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @ApplicationScoped
 class GenerationLauncher {
 
-    /** One sequence to start: the prompt, which OpenAI choice it answers, and its sampling. */
-    record Sequence(int choice, int[] promptTokens, SamplingParams params, int promptLogprobs, TokenConstraint constraint) {
-
-        Sequence(int choice, int[] promptTokens, SamplingParams params, int promptLogprobs) {
-            this(choice, promptTokens, params, promptLogprobs, null);
-        }
-    }
+    /** One sequence to start: the prompt, which OpenAI choice it answers, its sampling, and its adapter (or null). */
+    record Sequence(int choice, int[] promptTokens, SamplingParams params, int promptLogprobs, TokenConstraint constraint,
+                    LoraRequest lora) {}
 
     @Inject
     Engine engine;
@@ -41,7 +38,8 @@ class GenerationLauncher {
         try {
             for (Sequence s : sequences) {
                 SequenceEvents events = new SequenceEvents(s.choice());
-                GenerationHandle handle = engine.submit(new GenerationRequest(s.promptTokens(), s.params(), s.promptLogprobs(), events, s.constraint()));
+                GenerationHandle handle = engine.submit(new GenerationRequest(s.promptTokens(), s.params(), s.promptLogprobs(), events,
+                        s.constraint(), s.lora()));
                 started.add(handle);
                 streams.add(track(events.multi(), handle));
             }

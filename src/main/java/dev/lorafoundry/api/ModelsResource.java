@@ -1,5 +1,7 @@
 package dev.lorafoundry.api;
 
+import dev.lorafoundry.adapter.AdapterEntry;
+import dev.lorafoundry.adapter.AdapterRegistry;
 import dev.lorafoundry.api.dto.ModelCard;
 import dev.lorafoundry.api.dto.ModelList;
 import dev.lorafoundry.api.error.ApiException;
@@ -24,10 +26,16 @@ public class ModelsResource {
     @Inject
     Engine engine;
 
+    @Inject
+    AdapterRegistry adapters;
+
     @GET
-    @Operation(summary = "List the served models")
+    @Operation(summary = "List the served models: the base model and every registered adapter (parent = the base)")
     public ModelList list() {
-        return new ModelList("list", List.of(card(engine.servedModel())));
+        List<ModelCard> cards = new java.util.ArrayList<>();
+        cards.add(card(engine.servedModel()));
+        adapters.list().forEach(a -> cards.add(adapterCard(a)));
+        return new ModelList("list", cards);
     }
 
     @GET
@@ -35,10 +43,16 @@ public class ModelsResource {
     @Operation(summary = "Describe one served model")
     public ModelCard get(@PathParam("id") String id) {
         ServedModel served = engine.servedModel();
-        if (!served.id().equals(id)) {
-            throw ApiException.modelNotFound(id, served.id());
+        if (served.id().equals(id)) {
+            return card(served);
         }
-        return card(served);
+        return adapters.find(id).map(this::adapterCard).orElseThrow(() -> ApiException.modelNotFound(id, served.id()));
+    }
+
+    private ModelCard adapterCard(AdapterEntry adapter) {
+        ServedModel base = engine.servedModel();
+        return new ModelCard(adapter.name(), "model", adapter.createdAt(), "lorafoundry", adapter.dir().toString(),
+                base.id(), base.maxModelLen());
     }
 
     private static ModelCard card(ServedModel model) {

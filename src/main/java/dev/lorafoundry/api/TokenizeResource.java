@@ -29,6 +29,9 @@ public class TokenizeResource {
     @Inject
     Engine engine;
 
+    @Inject
+    ModelCheck modelCheck;
+
     @POST
     @Path("tokenize")
     @Operation(summary = "Tokenize a prompt, or chat messages rendered through the chat template")
@@ -36,7 +39,7 @@ public class TokenizeResource {
         if (request == null) {
             throw ApiException.invalid(null, "The request body is required: {\"prompt\": ...} or {\"messages\": [...]}.");
         }
-        ModelCheck.requireServed(request.model(), engine.servedModel());
+        modelCheck.requireKnown(request.model());
         Tokenizer tokenizer = engine.tokenizer();
         boolean fromMessages = request.messages() != null;
         if (fromMessages == (request.prompt() != null)) {
@@ -66,7 +69,7 @@ public class TokenizeResource {
         if (request == null || request.tokens() == null) {
             throw ApiException.invalid("tokens", "tokens is required: a list of token ids.");
         }
-        ModelCheck.requireServed(request.model(), engine.servedModel());
+        modelCheck.requireKnown(request.model());
         Tokenizer tokenizer = engine.tokenizer();
         int vocab = tokenizer.vocabSize();
         int[] ids = new int[request.tokens().size()];

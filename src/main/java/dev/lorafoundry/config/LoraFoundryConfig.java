@@ -16,6 +16,22 @@ public interface LoraFoundryConfig {
 
     Engine engine();
 
+    /** LoRA adapters resident on the engine at once; the least recently used idle one makes room for a new one. */
+    @WithDefault("8")
+    int maxLoras();
+
+    Adapters adapters();
+
+    interface Adapters {
+        /** Folder scanned at start-up for adapters (one sub-folder each) and where uploads are stored. */
+        @WithDefault("adapters")
+        String dir();
+
+        /** Largest adapter upload accepted, in bytes. */
+        @WithDefault("268435456")
+        long maxUploadBytes();
+    }
+
     interface Model {
         /** Hugging Face model folder; default: the model shipped in models/. */
         @WithDefault("models/placeholder-random-tiny")

@@ -8,6 +8,8 @@ import dev.lorafoundry.model.LlamaModel;
 import dev.lorafoundry.model.ModelConfig;
 import dev.lorafoundry.model.ModelLoadException;
 import dev.lorafoundry.model.kernel.VectorMatmul;
+import dev.lorafoundry.model.lora.LoraWeights;
+import dev.lorafoundry.model.lora.PreparedLora;
 import dev.lorafoundry.tokenizer.ChatTemplate;
 import dev.lorafoundry.tokenizer.IncrementalDetokenizer;
 import dev.lorafoundry.tokenizer.Tokenizer;
@@ -32,6 +34,7 @@ public class Engine implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Engine.class);
 
     private final ServedModel servedModel;
+    private final Path modelDir;
     private final Tokenizer tokenizer;
     private final ChatTemplate chatTemplate;
     private final ToolCallParser toolCallParser;
@@ -49,6 +52,7 @@ public class Engine implements AutoCloseable {
             throw new ModelLoadException("Model folder " + dir + " does not exist; set lorafoundry.model.path"
                     + " (env LORAFOUNDRY_MODEL_PATH) to a Hugging Face model folder");
         }
+        this.modelDir = dir;
         long started = System.nanoTime();
         this.modelConfig = ModelConfig.read(dir);
         this.tokenizer = Tokenizer.load(dir);
@@ -82,7 +86,7 @@ public class Engine implements AutoCloseable {
                 LlamaModel m = LlamaModel.load(dir, modelConfig, manager, kernel, engineConfig.vectorKernelMaxRows());
                 loaded.complete(m);
                 Scheduler s = new Scheduler(m, engineConfig.maxBatchSize(), engineConfig.maxQueuedRequests(),
-                        engineConfig.prefillChunkTokens(), registry);
+                        engineConfig.prefillChunkTokens(), config.maxLoras(), registry);
                 schedulerReady.complete(s);
                 s.run();
             } catch (Throwable t) {
@@ -118,6 +122,11 @@ public class Engine implements AutoCloseable {
 
     public ServedModel servedModel() {
         return servedModel;
+    }
+
+    /** The folder the base model was loaded from. */
+    public Path modelDir() {
+        return modelDir;
     }
 
     public Tokenizer tokenizer() {
@@ -161,6 +170,34 @@ public class Engine implements AutoCloseable {
             throw new EngineOverloadedException("The server is busy: the request queue is full; retry shortly");
         }
         return sequence;
+    }
+
+    /**
+     * Makes an adapter's weights ready to run on this model (B transposed, DoRA norms). Runs on the calling thread,
+     * never the engine's, so loading an adapter does not stall the batch.
+     */
+    public PreparedLora prepareAdapter(String name, LoraWeights weights) {
+        return model.prepare(name, weights);
+    }
+
+    /** Names of the adapters resident on the engine now. */
+    public Set<String> residentAdapters() {
+        return scheduler.adapters().residentNames();
+    }
+
+    /**
+     * Drops an adapter from the engine once no running sequence uses it (running ones finish first); the future tells
+     * whether it was resident.
+     */
+    public CompletableFuture<Boolean> unloadAdapter(String name) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        scheduler.execute(() -> done.complete(scheduler.adapters().unload(name)));
+        return done;
+    }
+
+    /** Pinned adapters are never evicted to make room for others. */
+    public void pinAdapter(String name, boolean pin) {
+        scheduler.execute(() -> scheduler.adapters().pin(name, pin));
     }
 
     /** Stops the engine thread and frees the weights. */

@@ -27,12 +27,19 @@ final class Scheduler implements Runnable {
     private final int vocabSize;
     private final BlockingQueue<Sequence> waiting;
     private final List<Sequence> running = new ArrayList<>();
+    /** Sequences taken from the queue whose adapter is still loading (or waiting for a free slot). */
+    private final List<Sequence> deferred = new ArrayList<>();
+    private final ResidentAdapters adapters;
+    /** Work other threads hand to the engine thread (adapter unload, pinning), run between steps. */
+    private final java.util.Queue<Runnable> commands = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final DistributionSummary batchSizes;
     private final Counter cancelled;
     private volatile boolean stopped;
 
-    Scheduler(LlamaModel model, int maxBatchSize, int maxQueued, int prefillBudget, MeterRegistry registry) {
+    Scheduler(LlamaModel model, int maxBatchSize, int maxQueued, int prefillBudget, int maxLoras,
+              MeterRegistry registry) {
         this.model = model;
+        this.adapters = new ResidentAdapters(maxLoras);
         this.maxBatchSize = maxBatchSize;
         this.prefillBudget = Math.max(1, prefillBudget);
         this.vocabSize = model.config().vocabSize();
@@ -54,18 +61,32 @@ final class Scheduler implements Runnable {
         stopped = true;
     }
 
+    /** Runs {@code command} on the engine thread before the next step. */
+    void execute(Runnable command) {
+        commands.add(command);
+    }
+
+    ResidentAdapters adapters() {
+        return adapters;
+    }
+
     @Override
     public void run() {
         while (!stopped) {
             try {
+                for (Runnable command; (command = commands.poll()) != null; ) {
+                    command.run();
+                }
+                admitDeferred();
                 if (running.isEmpty()) {
-                    Sequence next = waiting.poll(100, TimeUnit.MILLISECONDS);
+                    // With adapters still loading, look again soon; otherwise sleep until work arrives.
+                    Sequence next = waiting.poll(deferred.isEmpty() ? 100 : 2, TimeUnit.MILLISECONDS);
                     if (next == null) {
                         continue;
                     }
                     admit(next);
                 }
-                while (running.size() < maxBatchSize && !waiting.isEmpty()) {
+                while (running.size() < maxBatchSize && deferred.size() < maxBatchSize && !waiting.isEmpty()) {
                     admit(waiting.poll());
                 }
                 dropCancelled();
@@ -83,9 +104,42 @@ final class Scheduler implements Runnable {
                 running.clear();
             }
         }
-        for (Sequence s : running) {
-            finishWithError(s, new IllegalStateException("the engine is shutting down"));
+        IllegalStateException shutdown = new IllegalStateException("the engine is shutting down");
+        running.forEach(s -> finishWithError(s, shutdown));
+        deferred.forEach(s -> finishWithError(s, shutdown));
+    }
+
+    /** Admits deferred sequences whose adapter has become resident, in arrival order. */
+    private void admitDeferred() {
+        for (Iterator<Sequence> it = deferred.iterator(); it.hasNext() && running.size() < maxBatchSize; ) {
+            Sequence s = it.next();
+            if (s.isCancelled()) {
+                it.remove();
+                cancelled.increment();
+                s.listener().onFinish(FinishReason.CANCELLED, s.prompt.length, 0);
+            } else if (acquireAdapter(s)) {
+                it.remove();
+                start(s);
+            } else if (s.adapterFailed) {
+                it.remove();
+            }
         }
+    }
+
+    /** True when the sequence can run now: no adapter, or its adapter is resident (and now used by it). */
+    private boolean acquireAdapter(Sequence s) {
+        LoraRequest lora = s.request.lora();
+        if (lora == null) {
+            return true;
+        }
+        try {
+            s.adapter = adapters.acquire(lora);
+        } catch (java.util.concurrent.CompletionException e) {
+            s.adapterFailed = true;
+            s.listener().onError(e.getCause() == null ? e : e.getCause());
+            return false;
+        }
+        return s.adapter != null;
     }
 
     private void admit(Sequence sequence) {
@@ -96,8 +150,28 @@ final class Scheduler implements Runnable {
             sequence.listener().onFinish(FinishReason.CANCELLED, sequence.prompt.length, 0);
             return;
         }
+        if (acquireAdapter(sequence)) {
+            start(sequence);
+        } else if (!sequence.adapterFailed) {
+            deferred.add(sequence);
+        }
+    }
+
+    private void start(Sequence sequence) {
         sequence.cache = model.newCache(sequence.capacity);
         running.add(sequence);
+    }
+
+    /** Frees what a finished sequence holds: its cache and its use of the adapter. */
+    private void retire(Sequence s) {
+        if (s.cache != null) {
+            s.cache.close();
+            s.cache = null;
+        }
+        if (s.adapter != null) {
+            adapters.release(s.adapter.name());
+            s.adapter = null;
+        }
     }
 
     private void dropCancelled() {
@@ -106,7 +180,7 @@ final class Scheduler implements Runnable {
             if (s.isCancelled()) {
                 it.remove();
                 cancelled.increment();
-                s.cache.close();
+                retire(s);
                 s.listener().onFinish(FinishReason.CANCELLED, s.prompt.length, s.outputCount);
             }
         }
@@ -118,7 +192,7 @@ final class Scheduler implements Runnable {
         int budget = prefillBudget;
         for (Sequence s : running) {
             if (!s.isPrefilling()) {
-                rows.add(new StepInput.Row(s.cache, new int[] {s.lastToken()}, s.position, false));
+                rows.add(new StepInput.Row(s.cache, new int[] {s.lastToken()}, s.position, false, s.adapter));
                 scheduled.add(s);
             }
         }
@@ -126,7 +200,7 @@ final class Scheduler implements Runnable {
             if (s.isPrefilling() && (budget > 0 || scheduled.isEmpty())) {
                 int n = Math.max(1, Math.min(budget, s.prompt.length - s.position));
                 int[] chunk = java.util.Arrays.copyOfRange(s.prompt, s.position, s.position + n);
-                rows.add(new StepInput.Row(s.cache, chunk, s.position, s.promptLogprobs != null));
+                rows.add(new StepInput.Row(s.cache, chunk, s.position, s.promptLogprobs != null, s.adapter));
                 scheduled.add(s);
                 budget -= n;
             }
@@ -201,8 +275,7 @@ final class Scheduler implements Runnable {
         }
         s.listener().onToken(new GeneratedToken(token, text, sampled.logprobs()));
         if (reason != null) {
-            s.cache.close();
-            s.cache = null;
+            retire(s);
             s.listener().onFinish(reason, s.prompt.length, s.outputCount);
         }
     }
@@ -212,11 +285,8 @@ final class Scheduler implements Runnable {
         return s.stopMatcher.push(s.detokenizer.flush()).emit() + s.stopMatcher.flush();
     }
 
-    private static void finishWithError(Sequence s, Throwable error) {
-        if (s.cache != null) {
-            s.cache.close();
-            s.cache = null;
-        }
+    private void finishWithError(Sequence s, Throwable error) {
+        retire(s);
         s.listener().onError(error);
     }
 }

@@ -1,6 +1,7 @@
 package dev.lorafoundry.engine;
 
 import dev.lorafoundry.model.KvCache;
+import dev.lorafoundry.model.lora.PreparedLora;
 import dev.lorafoundry.tokenizer.IncrementalDetokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +22,10 @@ final class Sequence implements GenerationHandle {
     final List<TokenLogprobs> promptLogprobs;
 
     KvCache cache;
+    /** The adapter's weights while the sequence holds a use of them; null on the base model or before admission. */
+    PreparedLora adapter;
+    /** Loading the adapter failed; the listener has been told. */
+    boolean adapterFailed;
     /** Tokens already written to the cache. */
     int position;
     int[] output;

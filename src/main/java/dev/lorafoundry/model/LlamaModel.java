@@ -11,6 +11,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.lorafoundry.model.kernel.VectorMatmul;
+import dev.lorafoundry.model.lora.LoraKernel;
+import dev.lorafoundry.model.lora.LoraPreparation;
+import dev.lorafoundry.model.lora.LoraWeights;
+import dev.lorafoundry.model.lora.PreparedLora;
+import dev.lorafoundry.model.lora.ProjectionKind;
+import dev.lorafoundry.model.lora.StepAdapters;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -42,9 +48,21 @@ public final class LlamaModel implements AutoCloseable {
 
     /**
      * One projection y = x·Wᵀ + b. The weight lives once, in Java-owned memory; libtorch sees it as a transposed
-     * view and the Vector API kernel reads the same bytes.
+     * view and the Vector API kernel reads the same bytes. {@code layer}/{@code kind} say which LoRA weights apply
+     * (kind null: the LM head, never adapted).
      */
-    record Linear(NDArray weightT, ByteBuffer weight, int in, int out, NDArray bias, float[] biasValues) {}
+    record Linear(NDArray weightT, ByteBuffer weight, int in, int out, NDArray bias, float[] biasValues, int layer,
+                  ProjectionKind kind) {
+
+        /** Adds the step's adapter deltas to this projection's output y (which includes the bias). */
+        void addAdapterDeltas(float[] x, float[] y, StepAdapters adapters) {
+            LoraKernel.apply(x, y, layer, kind, adapters, biasValues);
+        }
+
+        boolean adaptedIn(StepAdapters adapters) {
+            return adapters != null && kind != null && adapters.adapts(layer, kind);
+        }
+    }
 
     private LlamaModel(ModelConfig config, NDManager manager, SafetensorsReader reader, VectorMatmul kernel,
                        int kernelMaxRows) {
@@ -57,9 +75,9 @@ public final class LlamaModel implements AutoCloseable {
         FloatTensor embed = tensor("model.embed_tokens.weight", config.vocabSize(), config.hiddenSize());
         this.embedRows = embed.data().asFloatBuffer();
         if (config.tieWordEmbeddings() || !reader.contains("lm_head.weight")) {
-            this.lmHead = linear(embed, null);
+            this.lmHead = linear(embed, null, -1, null);
         } else {
-            this.lmHead = linear(tensor("lm_head.weight", config.vocabSize(), config.hiddenSize()), null);
+            this.lmHead = linear(tensor("lm_head.weight", config.vocabSize(), config.hiddenSize()), null, -1, null);
         }
         FloatTensor finalNormTensor = tensor("model.norm.weight", config.hiddenSize());
         this.finalNorm = wrap(finalNormTensor);
@@ -114,27 +132,31 @@ public final class LlamaModel implements AutoCloseable {
         FloatTensor kNorm = config.qkNorm() ? tensor(p + "self_attn.k_norm.weight", config.headDim()) : null;
         return new Layer(
                 wrap(inputNorm),
-                linear(tensor(p + "self_attn.q_proj.weight", qOut, hidden), bias ? p + "self_attn.q_proj.bias" : null),
-                linear(tensor(p + "self_attn.k_proj.weight", kvOut, hidden), bias ? p + "self_attn.k_proj.bias" : null),
-                linear(tensor(p + "self_attn.v_proj.weight", kvOut, hidden), bias ? p + "self_attn.v_proj.bias" : null),
+                projection(i, ProjectionKind.Q, qOut, hidden, bias),
+                projection(i, ProjectionKind.K, kvOut, hidden, bias),
+                projection(i, ProjectionKind.V, kvOut, hidden, bias),
                 qNorm == null ? null : wrap(qNorm),
                 kNorm == null ? null : wrap(kNorm),
-                linear(tensor(p + "self_attn.o_proj.weight", hidden, qOut),
-                        config.outputProjectionBias() ? p + "self_attn.o_proj.bias" : null),
+                projection(i, ProjectionKind.O, hidden, qOut, config.outputProjectionBias()),
                 wrap(postNorm),
-                linear(tensor(p + "mlp.gate_proj.weight", inter, hidden), null),
-                linear(tensor(p + "mlp.up_proj.weight", inter, hidden), null),
-                linear(tensor(p + "mlp.down_proj.weight", hidden, inter), null),
+                projection(i, ProjectionKind.GATE, inter, hidden, false),
+                projection(i, ProjectionKind.UP, inter, hidden, false),
+                projection(i, ProjectionKind.DOWN, hidden, inter, false),
                 inputNorm.toFloatArray(), qNorm == null ? null : qNorm.toFloatArray(),
                 kNorm == null ? null : kNorm.toFloatArray(), postNorm.toFloatArray());
     }
 
-    private Linear linear(FloatTensor weight, String biasName) {
+    private Linear projection(int layer, ProjectionKind kind, int out, int in, boolean bias) {
+        String name = kind.moduleName(layer);
+        return linear(tensor(name + ".weight", out, in), bias ? name + ".bias" : null, layer, kind);
+    }
+
+    private Linear linear(FloatTensor weight, String biasName, int layer, ProjectionKind kind) {
         int out = (int) weight.shape()[0];
         int in = (int) weight.shape()[1];
         FloatTensor bias = biasName == null ? null : tensor(biasName, out);
         return new Linear(wrap(weight).transpose(), weight.data(), in, out, bias == null ? null : wrap(bias),
-                bias == null ? null : bias.toFloatArray());
+                bias == null ? null : bias.toFloatArray(), layer, kind);
     }
 
     private FloatTensor tensor(String name, long... expectedShape) {
@@ -173,9 +195,10 @@ public final class LlamaModel implements AutoCloseable {
             JniUtils.setNumThreads(wantedThreads);
             currentThreads = wantedThreads;
         }
+        StepAdapters adapters = input.adapters();
         if (vectorDecoder != null && total <= kernelMaxRows && VectorDecoder.handles(input)) {
             // Decode steps stay in Java end to end: no JNI call per op, weights streamed by the Vector API kernel.
-            return vectorDecoder.forward(input, embed(input, total));
+            return vectorDecoder.forward(input, embed(input, total), adapters);
         }
         int hidden = config.hiddenSize();
         try (NDScope scope = new NDScope()) {
@@ -183,10 +206,10 @@ public final class LlamaModel implements AutoCloseable {
             NDArray x = manager.create(embed(input, total), new Shape(total, hidden));
             NDArray[] cosSin = rotaryTables(input, total);
             for (int i = 0; i < layers.length; i++) {
-                x = layer(i, x, input, cosSin[0], cosSin[1]);
+                x = layer(i, x, input, adapters, cosSin[0], cosSin[1]);
             }
             NDArray selected = selectLogitRows(x, input);
-            return project(rmsNorm(selected, finalNorm), lmHead)[0].toFloatArray();
+            return project(rmsNorm(selected, finalNorm), null, lmHead)[0].toFloatArray();
         }
     }
 
@@ -226,14 +249,14 @@ public final class LlamaModel implements AutoCloseable {
         return new NDArray[] {manager.create(cos, shape), manager.create(sin, shape)};
     }
 
-    private NDArray layer(int index, NDArray x, StepInput input, NDArray cos, NDArray sin) {
+    private NDArray layer(int index, NDArray x, StepInput input, StepAdapters adapters, NDArray cos, NDArray sin) {
         Layer w = layers[index];
         long total = x.getShape().get(0);
         int heads = config.numHeads();
         int kvHeads = config.numKvHeads();
         int headDim = config.headDim();
 
-        NDArray[] qkv = project(rmsNorm(x, w.inputNorm()), w.q(), w.k(), w.v());
+        NDArray[] qkv = project(rmsNorm(x, w.inputNorm()), adapters, w.q(), w.k(), w.v());
         NDArray q = qkv[0].reshape(total, heads, headDim);
         NDArray k = qkv[1].reshape(total, kvHeads, headDim);
         NDArray v = qkv[2].reshape(total, kvHeads, headDim);
@@ -253,11 +276,11 @@ public final class LlamaModel implements AutoCloseable {
             offset += n;
         }
         NDArray attn = outputs.size() == 1 ? outputs.get(0) : NDArrays.concat(outputs, 0);
-        x = x.add(project(attn, w.o())[0]);
+        x = x.add(project(attn, adapters, w.o())[0]);
 
-        NDArray[] gateUp = project(rmsNorm(x, w.postNorm()), w.gate(), w.up());
+        NDArray[] gateUp = project(rmsNorm(x, w.postNorm()), adapters, w.gate(), w.up());
         NDArray activated = Activation.swish(gateUp[0], 1f).mul(gateUp[1]);
-        return x.add(project(activated, w.down())[0]);
+        return x.add(project(activated, adapters, w.down())[0]);
     }
 
     /** Causal attention of one sequence's new tokens over its cache, grouped-query aware. */
@@ -310,24 +333,78 @@ public final class LlamaModel implements AutoCloseable {
         return rows.size() == 1 ? rows.get(0) : NDArrays.concat(rows, 0);
     }
 
-    /** Applies several projections to the same input [rows, in]; small steps go through the Vector API kernel. */
-    private NDArray[] project(NDArray x, Linear... linears) {
+    /**
+     * Applies several projections to the same input [rows, in]; small steps go through the Vector API kernel. The base
+     * product is one matmul for all rows; rows with adapters then get their LoRA deltas added.
+     */
+    private NDArray[] project(NDArray x, StepAdapters adapters, Linear... linears) {
         int rows = (int) x.getShape().get(0);
         NDArray[] outputs = new NDArray[linears.length];
-        float[] input = rows <= kernelMaxRows ? x.toFloatArray() : null;
+        boolean adapted = false;
+        for (Linear l : linears) {
+            adapted |= l.adaptedIn(adapters);
+        }
+        float[] input = rows <= kernelMaxRows || adapted ? x.toFloatArray() : null;
         for (int i = 0; i < linears.length; i++) {
             Linear l = linears[i];
             NDArray y;
-            if (input != null) {
+            if (rows <= kernelMaxRows) {
                 float[] result = new float[rows * l.out()];
                 kernel.multiplyTransposed(input, rows, l.in(), l.weight(), l.out(), result);
+                if (l.bias() != null) {
+                    addBias(result, l.biasValues());
+                }
+                if (l.adaptedIn(adapters)) {
+                    l.addAdapterDeltas(input, result, adapters);
+                }
                 y = manager.create(result, new Shape(rows, l.out()));
             } else {
                 y = x.matMul(l.weightT());
+                if (l.bias() != null) {
+                    y = y.add(l.bias());
+                }
+                if (l.adaptedIn(adapters)) {
+                    float[] result = y.toFloatArray();
+                    l.addAdapterDeltas(input, result, adapters);
+                    y = manager.create(result, new Shape(rows, l.out()));
+                }
             }
-            outputs[i] = l.bias() == null ? y : y.add(l.bias());
+            outputs[i] = y;
         }
         return outputs;
+    }
+
+    /** Adds the bias to every row of y [rows × bias.length]. */
+    static void addBias(float[] y, float[] bias) {
+        for (int offset = 0; offset < y.length; offset += bias.length) {
+            for (int o = 0; o < bias.length; o++) {
+                y[offset + o] += bias[o];
+            }
+        }
+    }
+
+    /**
+     * Makes an adapter ready to run (B transposed, DoRA norms against these base weights). Safe off the engine thread:
+     * the base weights are only read.
+     */
+    public PreparedLora prepare(String name, LoraWeights weights) {
+        if (weights.numLayers() != layers.length) {
+            throw new IllegalArgumentException("adapter '" + name + "' has " + weights.numLayers()
+                    + " layers but the model has " + layers.length);
+        }
+        return LoraPreparation.prepare(name, weights, (layer, kind) -> linearOf(layers[layer], kind).weight());
+    }
+
+    private static Linear linearOf(Layer layer, ProjectionKind kind) {
+        return switch (kind) {
+            case Q -> layer.q();
+            case K -> layer.k();
+            case V -> layer.v();
+            case O -> layer.o();
+            case GATE -> layer.gate();
+            case UP -> layer.up();
+            case DOWN -> layer.down();
+        };
     }
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {

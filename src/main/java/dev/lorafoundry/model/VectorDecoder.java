@@ -1,6 +1,7 @@
 package dev.lorafoundry.model;
 
 import dev.lorafoundry.model.kernel.VectorMatmul;
+import dev.lorafoundry.model.lora.StepAdapters;
 import java.nio.FloatBuffer;
 
 /**
@@ -38,18 +39,21 @@ final class VectorDecoder {
         return true;
     }
 
-    /** @param x the rows' token embeddings [rows × hidden]; updated in place through the layers */
-    float[] forward(StepInput input, float[] x) {
+    /**
+     * @param x        the rows' token embeddings [rows × hidden]; updated in place through the layers
+     * @param adapters the rows' LoRA adapters, or null when all rows run on the base model
+     */
+    float[] forward(StepInput input, float[] x, StepAdapters adapters) {
         int rows = input.rows().size();
         int hidden = config.hiddenSize();
         float[][] cos = new float[rows][];
         float[][] sin = new float[rows][];
         rotaryTables(input, cos, sin);
         for (int i = 0; i < layers.length; i++) {
-            layer(i, x, input, cos, sin);
+            layer(i, x, input, adapters, cos, sin);
         }
         float[] normed = rmsNorm(x, rows, hidden, finalNorm);
-        return project(normed, rows, lmHead);
+        return project(normed, rows, lmHead, null);
     }
 
     private void rotaryTables(StepInput input, float[][] cos, float[][] sin) {
@@ -62,7 +66,7 @@ final class VectorDecoder {
         }
     }
 
-    private void layer(int index, float[] x, StepInput input, float[][] cos, float[][] sin) {
+    private void layer(int index, float[] x, StepInput input, StepAdapters adapters, float[][] cos, float[][] sin) {
         LlamaModel.Layer w = layers[index];
         int rows = cos.length;
         int hidden = config.hiddenSize();
@@ -71,9 +75,9 @@ final class VectorDecoder {
         int headDim = config.headDim();
 
         float[] h = rmsNorm(x, rows, hidden, w.inputNormValues());
-        float[] q = project(h, rows, w.q());
-        float[] k = project(h, rows, w.k());
-        float[] v = project(h, rows, w.v());
+        float[] q = project(h, rows, w.q(), adapters);
+        float[] k = project(h, rows, w.k(), adapters);
+        float[] v = project(h, rows, w.v(), adapters);
         if (w.qNormValues() != null) {
             headNorm(q, rows * heads, headDim, w.qNormValues());
             headNorm(k, rows * kvHeads, headDim, w.kNormValues());
@@ -85,16 +89,16 @@ final class VectorDecoder {
             StepInput.Row row = input.rows().get(r);
             attend(index, row, q, k, v, r, context);
         }
-        addInPlace(x, project(context, rows, w.o()));
+        addInPlace(x, project(context, rows, w.o(), adapters));
 
         float[] h2 = rmsNorm(x, rows, hidden, w.postNormValues());
-        float[] gate = project(h2, rows, w.gate());
-        float[] up = project(h2, rows, w.up());
+        float[] gate = project(h2, rows, w.gate(), adapters);
+        float[] up = project(h2, rows, w.up(), adapters);
         for (int i = 0; i < gate.length; i++) {
             float g = gate[i];
             gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
         }
-        addInPlace(x, project(gate, rows, w.down()));
+        addInPlace(x, project(gate, rows, w.down(), adapters));
     }
 
     /** Writes this row's new key/value into its cache, then attends over positions 0..p. */
@@ -145,16 +149,14 @@ final class VectorDecoder {
         }
     }
 
-    private float[] project(float[] input, int rows, LlamaModel.Linear linear) {
+    private float[] project(float[] input, int rows, LlamaModel.Linear linear, StepAdapters adapters) {
         float[] y = new float[rows * linear.out()];
         kernel.multiplyTransposed(input, rows, linear.in(), linear.weight(), linear.out(), y);
-        float[] bias = linear.biasValues();
-        if (bias != null) {
-            for (int r = 0; r < rows; r++) {
-                for (int o = 0; o < bias.length; o++) {
-                    y[r * bias.length + o] += bias[o];
-                }
-            }
+        if (linear.biasValues() != null) {
+            LlamaModel.addBias(y, linear.biasValues());
+        }
+        if (linear.adaptedIn(adapters)) {
+            linear.addAdapterDeltas(input, y, adapters);
         }
         return y;
     }

@@ -34,4 +34,6 @@ public record ChatCompletionRequest(
         @JsonProperty("stream_options") StreamOptions streamOptions,
         @JsonProperty("chat_template_kwargs") Map<String, Object> chatTemplateKwargs,
         @JsonProperty("add_generation_prompt") Boolean addGenerationPrompt,
-        String user) implements SamplingFields {}
+        String user,
+        /* LoRAX's way to pick an adapter (the model field works too) */
+        @JsonProperty("adapter_id") String adapterId) implements SamplingFields {}

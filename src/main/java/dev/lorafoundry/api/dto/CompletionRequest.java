@@ -31,4 +31,6 @@ public record CompletionRequest(
         @JsonProperty("stream_options") StreamOptions streamOptions,
         /* vLLM extension: log-prob tokens as "token_id:N" */
         @JsonProperty("return_tokens_as_token_ids") Boolean returnTokensAsTokenIds,
-        String user) implements SamplingFields {}
+        String user,
+        /* LoRAX's way to pick an adapter (the model field works too) */
+        @JsonProperty("adapter_id") String adapterId) implements SamplingFields {}

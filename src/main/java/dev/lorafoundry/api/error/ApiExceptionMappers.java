@@ -3,6 +3,8 @@ package dev.lorafoundry.api.error;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import dev.lorafoundry.adapter.AdapterException;
+import dev.lorafoundry.adapter.AdapterFormatException;
 import dev.lorafoundry.engine.EngineOverloadedException;
 import dev.lorafoundry.tokenizer.ChatTemplateException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -64,6 +66,31 @@ public class ApiExceptionMappers {
     @ServerExceptionMapper
     public Response overloaded(EngineOverloadedException e) {
         return json(429, ErrorResponse.of(e.getMessage() + " Retry the request later.", "server_overloaded", null, "overloaded"));
+    }
+
+    @ServerExceptionMapper
+    public Response adapter(AdapterException e) {
+        int status = switch (e.kind()) {
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case INVALID -> 400;
+            case TOO_LARGE -> 413;
+        };
+        String type = status == 404 ? "not_found_error" : "invalid_request_error";
+        String code = switch (e.kind()) {
+            case NOT_FOUND -> "adapter_not_found";
+            case CONFLICT -> "adapter_exists";
+            case TOO_LARGE -> "upload_too_large";
+            case INVALID -> null;
+        };
+        return json(status, ErrorResponse.of(e.getMessage(), type, e.param(), code));
+    }
+
+    /** A broken adapter (bad tensor, shape, config): the message names the file and the tensor. */
+    @ServerExceptionMapper
+    public Response adapterFormat(AdapterFormatException e) {
+        return json(400, ErrorResponse.of("The adapter cannot be used: " + e.getMessage(), "invalid_request_error",
+                null, "invalid_adapter"));
     }
 
     @ServerExceptionMapper

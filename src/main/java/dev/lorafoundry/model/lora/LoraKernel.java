@@ -1,0 +1,78 @@
+package dev.lorafoundry.model.lora;
+
+/**
+ * Adds the adapters' deltas to one projection's output, token by token within each {@link StepAdapters.Segment}:
+ * shrink u = scale·A·x (rank dot products), expand y += Bᵀ-rows·u (rank scaled row additions). DoRA rows are then
+ * rescaled: y = b + g ⊙ (W·x + scale·B·A·x) with g = m/‖W + scale·B·A‖. The base product stays one matmul for the
+ * whole batch; this is the per-token part, a few percent of the base work at typical ranks.
+ */
+public final class LoraKernel {
+
+    private LoraKernel() {}
+
+    /**
+     * @param x    the projection's input, [tokens × in] row-major
+     * @param y    its base output including bias, [tokens × out]; updated in place
+     * @param bias the projection's bias (needed for DoRA, which rescales W·x but not b), or null
+     */
+    public static void apply(float[] x, float[] y, int layer, ProjectionKind kind, StepAdapters step, float[] bias) {
+        for (StepAdapters.Segment segment : step.segments()) {
+            PreparedProjection p = segment.adapter().projection(layer, kind);
+            if (p == null) {
+                continue;
+            }
+            float[] u = new float[p.rank()];
+            float[] delta = p.doraScale() == null ? null : new float[p.out()];
+            for (int t = segment.start(); t < segment.start() + segment.count(); t++) {
+                shrink(p, x, t * p.in(), u);
+                if (delta == null) {
+                    expand(p, u, y, t * p.out());
+                } else {
+                    java.util.Arrays.fill(delta, 0f);
+                    expand(p, u, delta, 0);
+                    rescale(p.doraScale(), bias, delta, y, t * p.out());
+                }
+            }
+        }
+    }
+
+    private static void shrink(PreparedProjection p, float[] x, int xOffset, float[] u) {
+        int in = p.in();
+        float[] a = p.a();
+        for (int j = 0; j < u.length; j++) {
+            int aOffset = j * in;
+            // Four partial sums: a dependency chain per sum would leave the FPU idle.
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int i = 0;
+            for (; i + 4 <= in; i += 4) {
+                s0 += x[xOffset + i] * a[aOffset + i];
+                s1 += x[xOffset + i + 1] * a[aOffset + i + 1];
+                s2 += x[xOffset + i + 2] * a[aOffset + i + 2];
+                s3 += x[xOffset + i + 3] * a[aOffset + i + 3];
+            }
+            for (; i < in; i++) {
+                s0 += x[xOffset + i] * a[aOffset + i];
+            }
+            u[j] = p.scale() * ((s0 + s1) + (s2 + s3));
+        }
+    }
+
+    private static void expand(PreparedProjection p, float[] u, float[] target, int offset) {
+        int out = p.out();
+        float[] bT = p.bT();
+        for (int j = 0; j < u.length; j++) {
+            float uj = u[j];
+            int bOffset = j * out;
+            for (int o = 0; o < out; o++) {
+                target[offset + o] += uj * bT[bOffset + o];
+            }
+        }
+    }
+
+    private static void rescale(float[] g, float[] bias, float[] delta, float[] y, int offset) {
+        for (int o = 0; o < g.length; o++) {
+            float b = bias == null ? 0f : bias[o];
+            y[offset + o] = b + g[o] * (y[offset + o] - b + delta[o]);
+        }
+    }
+}
