@@ -6,17 +6,17 @@ import java.util.SplittableRandom;
  * Standard normal draws that are identical on every JVM: Box-Muller with StrictMath over SplittableRandom's
  * specified nextDouble() stream (RandomGenerator.nextGaussian's algorithm is not specified, so it is not used).
  */
-final class GaussianSource {
+public final class GaussianSource {
 
     private final SplittableRandom random;
     private double spare;
     private boolean hasSpare;
 
-    GaussianSource(long seed) {
+    public GaussianSource(long seed) {
         this.random = new SplittableRandom(seed);
     }
 
-    double next() {
+    public double next() {
         if (hasSpare) {
             hasSpare = false;
             return spare;
