@@ -33,6 +33,7 @@ final class Scheduler implements Runnable {
     /** Work other threads hand to the engine thread (adapter unload, pinning), run between steps. */
     private final java.util.Queue<Runnable> commands = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final DistributionSummary batchSizes;
+    private final DistributionSummary stepAdapters;
     private final Counter cancelled;
     private volatile boolean stopped;
 
@@ -48,6 +49,8 @@ final class Scheduler implements Runnable {
         registry.gauge("lorafoundry_running_sequences", running, List::size);
         this.batchSizes = DistributionSummary.builder("lorafoundry_step_batch_size")
                 .description("Sequences in one engine step").register(registry);
+        this.stepAdapters = DistributionSummary.builder("lorafoundry_step_adapters")
+                .description("Distinct LoRA adapters in one engine step").register(registry);
         this.cancelled = Counter.builder("lorafoundry_cancelled_sequences")
                 .description("Sequences cancelled before they finished (client gone)").register(registry);
     }
@@ -206,6 +209,7 @@ final class Scheduler implements Runnable {
             }
         }
         batchSizes.record(scheduled.size());
+        stepAdapters.record(scheduled.stream().filter(s -> s.adapter != null).map(s -> s.adapter.name()).distinct().count());
         float[] logits = model.forward(new StepInput(rows));
 
         int offset = 0;

@@ -38,6 +38,24 @@ public record EngineTestConfig(Path modelPath, int maxBatchSize, int kernelMaxRo
     }
 
     @Override
+    public int maxLoras() {
+        return 16;
+    }
+
+    @Override
+    public Adapters adapters() {
+        return new Adapters() {
+            public String dir() {
+                return "target/bench-adapters";
+            }
+
+            public long maxUploadBytes() {
+                return 1L << 28;
+            }
+        };
+    }
+
+    @Override
     public Engine engine() {
         return new Engine() {
             public int maxBatchSize() {
