@@ -69,10 +69,10 @@ final class ResidentAdapters {
         return slot.weights;
     }
 
-    /** Gives back one use taken by {@link #acquire}. */
-    void release(String name) {
-        Slot slot = slots.get(name);
-        if (slot != null && slot.users > 0) {
+    /** Gives back one use taken by {@link #acquire} (of these very weights: an unloaded adapter's slot is gone). */
+    void release(PreparedLora weights) {
+        Slot slot = slots.get(weights.name());
+        if (slot != null && slot.weights == weights && slot.users > 0) {
             slot.users--;
         }
     }
@@ -86,17 +86,16 @@ final class ResidentAdapters {
         }
     }
 
-    /** Drops the adapter's weights (when no sequence uses them) and any load in flight; true if it was resident. */
+    /**
+     * Drops the adapter's slot and any load in flight, so the next request reads its weights afresh; sequences running
+     * on it keep their reference until they finish. True if it was resident.
+     */
     boolean unload(String name) {
         pinned.remove(name);
         loading.remove(name);
-        Slot slot = slots.get(name);
-        if (slot == null || slot.users > 0) {
-            return false;
-        }
-        slots.remove(name);
+        boolean resident = slots.remove(name) != null;
         publish();
-        return true;
+        return resident;
     }
 
     private boolean evictOne() {

@@ -172,7 +172,7 @@ final class Scheduler implements Runnable {
             s.cache = null;
         }
         if (s.adapter != null) {
-            adapters.release(s.adapter.name());
+            adapters.release(s.adapter);
             s.adapter = null;
         }
     }
