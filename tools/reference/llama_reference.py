@@ -8,8 +8,13 @@ Supported: LlamaForCausalLM, Qwen2ForCausalLM (q/k/v bias), Qwen3ForCausalLM (pe
 q_norm/k_norm), MistralForCausalLM (sliding window); grouped-query attention; tied or untied
 embeddings; RoPE types default, linear, dynamic, llama3 and yarn.
 
+Optionally a PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors) is applied on
+top, with PEFT's semantics: target_modules (list / regex / all-linear), exclude_modules,
+layers_to_transform, layers_pattern, rank_pattern, alpha_pattern, rsLoRA and DoRA.
+
 Public API:
     model = load_model(folder)
+    model = load_model(folder, adapter_folder)   # base + LoRA adapter
     prompt_logprobs(model, ids, top=5) -> list of PositionLogprobs (index 0 is None)
     greedy(model, ids, n)              -> list of (token id, log-prob)
     forward_logits(model, ids)         -> float64 array [len(ids), vocab]
@@ -20,6 +25,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import struct
 from dataclasses import dataclass
 
@@ -197,6 +203,7 @@ class Model:
 
     config: Config
     weights: dict
+    adapter: "Adapter | None" = None
 
     def weight(self, name: str) -> np.ndarray:
         if name not in self.weights:
@@ -218,13 +225,140 @@ class Model:
         )
 
 
-def load_model(folder: str) -> Model:
+def load_model(folder: str, adapter_folder: str | None = None) -> Model:
+    """The model in a Hugging Face folder, with the PEFT LoRA adapter in adapter_folder applied if given."""
     config_path = os.path.join(folder, "config.json")
     if not os.path.exists(config_path):
         raise ReferenceError(f"{folder}: config.json not found")
     with open(config_path) as f:
         config = parse_config(json.load(f), config_path)
-    return Model(config, read_weights(folder))
+    model = Model(config, read_weights(folder))
+    if adapter_folder is None:
+        return model
+    return Model(config, model.weights, load_adapter(adapter_folder, model))
+
+
+# ----------------------------------------------------------------------------------------
+# LoRA adapters, PEFT 0.21 semantics (tuners/tuners_utils.py check_target_module_exists,
+# tuners/lora/model.py rank/alpha patterns, tuners/lora/layer.py scaling, tuners/lora/dora.py)
+# ----------------------------------------------------------------------------------------
+
+PROJECTIONS = ("self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
+               "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj")
+
+# Options that change what a trained adapter computes or holds, which this reference does not implement.
+UNSUPPORTED_ADAPTER_FIELDS = ("modules_to_save", "trainable_token_indices", "target_parameters", "lora_bias",
+                              "use_qalora", "alora_invocation_tokens", "arrow_config", "kasa_config",
+                              "monteclora_config", "use_bdlora", "layer_replication")
+
+
+@dataclass(frozen=True)
+class LoraModule:
+    """One adapted projection: y = W x + b + scale * B A x, or with DoRA b + m / ||W + scale B A||_row * (W x + scale B A x)."""
+
+    a: np.ndarray  # lora_A [r, in]
+    b: np.ndarray  # lora_B [out, r]
+    scale: float
+    magnitude: np.ndarray | None  # DoRA [out]
+
+
+@dataclass(frozen=True)
+class Adapter:
+    modules: dict  # full module name ("model.layers.0.self_attn.q_proj") -> LoraModule
+
+
+def _is_targeted(cfg: dict, key: str) -> bool:
+    exclude = cfg.get("exclude_modules")
+    if exclude:
+        if isinstance(exclude, str):
+            if re.fullmatch(exclude, key):
+                return False
+        elif key in exclude or any(key.endswith("." + e) for e in exclude):
+            return False
+    targets = cfg.get("target_modules")
+    if targets is None:
+        targets = ["q_proj", "v_proj"]  # PEFT's default for llama, qwen2, qwen3, mistral
+    if isinstance(targets, str):
+        if targets.lower() == "all-linear":
+            # Every nn.Linear but the output embedding: in these decoders, the seven projections.
+            return any(key.endswith("." + p) for p in PROJECTIONS)
+        return re.fullmatch(targets, key) is not None
+    if not (key in targets or any(key.endswith("." + t) for t in targets)):
+        return False
+    layers = cfg.get("layers_to_transform")
+    if layers is None or (isinstance(layers, list) and not layers):
+        return True
+    patterns = cfg.get("layers_pattern")
+    match = None
+    if not patterns:
+        match = re.match(r".*?\.[^.]*\.(?P<idx>\d+)\.", key)
+    else:
+        for pattern in [patterns] if isinstance(patterns, str) else patterns:
+            match = re.match(rf"(?:^|.*?\.){pattern}\.(?P<idx>\d+)\.", key)
+            if match:
+                break
+    if match is None:
+        return False
+    index = int(match.group("idx"))
+    return index == layers if isinstance(layers, int) else index in layers
+
+
+def _pattern_value(patterns: dict, key: str, default):
+    # The first pattern key (in file order) for which (.*\.)?(pattern)$ matches the module name.
+    for pattern, value in (patterns or {}).items():
+        if re.match(rf"(.*\.)?({pattern})$", key):
+            return value
+    return default
+
+
+def load_adapter(folder: str, model: Model) -> Adapter:
+    config_path = os.path.join(folder, "adapter_config.json")
+    weights_path = os.path.join(folder, "adapter_model.safetensors")
+    for path in (config_path, weights_path):
+        if not os.path.exists(path):
+            raise ReferenceError(f"{folder}: {os.path.basename(path)} not found")
+    with open(config_path) as f:
+        cfg = json.load(f)
+    if cfg.get("peft_type") != "LORA":
+        raise ReferenceError(f"{config_path}: peft_type={cfg.get('peft_type')!r}; only LORA is supported")
+    for field in UNSUPPORTED_ADAPTER_FIELDS:
+        if cfg.get(field):
+            raise ReferenceError(f"{config_path}: {field}={cfg[field]!r} is not supported")
+    if cfg.get("bias", "none") != "none":
+        raise ReferenceError(f"{config_path}: bias={cfg['bias']!r}; only 'none' is supported")
+    if isinstance(cfg.get("target_modules"), str) and cfg.get("layers_to_transform") is not None:
+        raise ReferenceError(f"{config_path}: layers_to_transform needs a list of target_modules")
+    tensors = read_safetensors(weights_path)
+    unused = set(tensors)
+    c = model.config
+    modules = {}
+    for layer in range(c.num_layers):
+        for projection in PROJECTIONS:
+            key = f"model.layers.{layer}.{projection}"
+            if not _is_targeted(cfg, key):
+                continue
+            r = _pattern_value(cfg.get("rank_pattern"), key, cfg.get("r", 8))
+            alpha = _pattern_value(cfg.get("alpha_pattern"), key, cfg.get("lora_alpha", 8))
+            scale = alpha / math.sqrt(r) if cfg.get("use_rslora") else alpha / r
+            out_features, in_features = model.weight(key + ".weight").shape
+
+            def take(suffix: str, shape: tuple) -> np.ndarray:
+                name = f"base_model.model.{key}.{suffix}"
+                if name not in tensors:
+                    raise ReferenceError(f"{weights_path}: tensor {name} is missing")
+                if tensors[name].shape != shape:
+                    raise ReferenceError(f"{weights_path}: tensor {name} has shape {tensors[name].shape}, expected {shape}")
+                unused.discard(name)
+                return tensors[name]
+
+            magnitude = take("lora_magnitude_vector", (out_features,)) if cfg.get("use_dora") else None
+            modules[key] = LoraModule(take("lora_A.weight", (r, in_features)), take("lora_B.weight", (out_features, r)),
+                                      float(scale), magnitude)
+    if unused:
+        raise ReferenceError(f"{weights_path}: tensors {sorted(unused)[:3]} belong to no module the config targets")
+    if not modules:
+        raise ReferenceError(f"{config_path}: the config targets no projection of this model")
+    return Adapter(modules)
 
 
 # ----------------------------------------------------------------------------------------
@@ -348,6 +482,20 @@ def linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) ->
     return y if bias is None else y + bias
 
 
+def projection(model: Model, name: str, x: np.ndarray) -> np.ndarray:
+    """The linear module `name` (e.g. model.layers.0.self_attn.q_proj), with the model's LoRA adapter if it has one there."""
+    weight, bias = model.weight(name + ".weight"), model.bias(name + ".bias")
+    lora = model.adapter.modules.get(name) if model.adapter is not None else None
+    if lora is None:
+        return linear(x, weight, bias)
+    y = x @ weight.T + lora.scale * ((x @ lora.a.T) @ lora.b.T)
+    if lora.magnitude is not None:
+        # DoRA: each output row of W + scale*B*A is rescaled to length m (PEFT detaches the norm; same values).
+        norms = np.linalg.norm(weight + lora.scale * (lora.b @ lora.a), axis=1)
+        y = (lora.magnitude / norms) * y
+    return y if bias is None else y + bias
+
+
 def silu(x: np.ndarray) -> np.ndarray:
     return x / (1.0 + np.exp(-x))
 
@@ -368,8 +516,7 @@ def attention(model: Model, layer: int, x: np.ndarray, cos: np.ndarray, sin: np.
     seq_len = x.shape[0]
 
     def project(name: str, heads: int) -> np.ndarray:
-        y = linear(x, model.weight(prefix + name + ".weight"), model.bias(prefix + name + ".bias"))
-        return y.reshape(seq_len, heads, c.head_dim)
+        return projection(model, prefix + name, x).reshape(seq_len, heads, c.head_dim)
 
     q = project("q_proj", c.num_heads)
     k = project("k_proj", c.num_kv_heads)
@@ -389,14 +536,14 @@ def attention(model: Model, layer: int, x: np.ndarray, cos: np.ndarray, sin: np.
     weights = np.exp(scores)
     weights /= weights.sum(axis=-1, keepdims=True)
     out = (weights @ v).transpose(1, 0, 2).reshape(seq_len, c.num_heads * c.head_dim)
-    return linear(out, model.weight(prefix + "o_proj.weight"), model.bias(prefix + "o_proj.bias"))
+    return projection(model, prefix + "o_proj", out)
 
 
 def mlp(model: Model, layer: int, x: np.ndarray) -> np.ndarray:
     prefix = f"model.layers.{layer}.mlp."
 
     def project(name: str, inputs: np.ndarray) -> np.ndarray:
-        return linear(inputs, model.weight(prefix + name + ".weight"), model.bias(prefix + name + ".bias"))
+        return projection(model, prefix + name, inputs)
 
     return project("down_proj", silu(project("gate_proj", x)) * project("up_proj", x))
 

@@ -12,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -167,24 +165,5 @@ public final class PeftAdapterReader {
     /** PEFT's saved name of one tensor: base_model.model.model.layers.{layer}.{self_attn|mlp}.{proj}.{part}. */
     public static String tensorName(int layer, ProjectionKind kind, String part) {
         return KEY_PREFIX + kind.moduleName(layer) + "." + part;
-    }
-
-    /** Tensor names in a fixed order, for writers: A, B and (with DoRA) the magnitude of each targeted projection. */
-    static Map<String, long[]> expectedShapes(AdapterConfig config, ModelConfig model) {
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        for (int layer = 0; layer < model.numLayers(); layer++) {
-            for (ProjectionKind kind : ProjectionKind.values()) {
-                if (config.targets(layer, kind)) {
-                    ProjectionDims dims = ProjectionDims.of(model, kind);
-                    int rank = config.rank(layer, kind);
-                    shapes.put(tensorName(layer, kind, "lora_A.weight"), new long[] {rank, dims.in()});
-                    shapes.put(tensorName(layer, kind, "lora_B.weight"), new long[] {dims.out(), rank});
-                    if (config.useDora()) {
-                        shapes.put(tensorName(layer, kind, "lora_magnitude_vector"), new long[] {dims.out()});
-                    }
-                }
-            }
-        }
-        return shapes;
     }
 }
