@@ -40,6 +40,7 @@ public final class LlamaModel implements AutoCloseable {
     private final Layer[] layers;
     private final RotaryEmbedding rope;
     private final VectorDecoder vectorDecoder;
+    private final LoraKernel loraKernel;
 
     /** The weights of one decoder layer (norm weights also as float[] for the Java decode path). */
     record Layer(NDArray inputNorm, Linear q, Linear k, Linear v, NDArray qNorm, NDArray kNorm, Linear o,
@@ -55,8 +56,8 @@ public final class LlamaModel implements AutoCloseable {
                   ProjectionKind kind) {
 
         /** Adds the step's adapter deltas to this projection's output y (which includes the bias). */
-        void addAdapterDeltas(float[] x, float[] y, StepAdapters adapters) {
-            LoraKernel.apply(x, y, layer, kind, adapters, biasValues);
+        void addAdapterDeltas(LoraKernel lora, float[] x, float[] y, StepAdapters adapters) {
+            lora.apply(x, y, layer, kind, adapters, biasValues);
         }
 
         boolean adaptedIn(StepAdapters adapters) {
@@ -85,8 +86,10 @@ public final class LlamaModel implements AutoCloseable {
         for (int i = 0; i < layers.length; i++) {
             layers[i] = loadLayer(i);
         }
+        this.loraKernel = kernel == null ? new LoraKernel(LoraKernel.ParallelLoop.SERIAL, 1)
+                : new LoraKernel(kernel::parallel, kernel.threads());
         this.vectorDecoder = kernel == null ? null
-                : new VectorDecoder(config, rope, kernel, layers, lmHead, finalNormTensor.toFloatArray());
+                : new VectorDecoder(config, rope, kernel, loraKernel, layers, lmHead, finalNormTensor.toFloatArray());
     }
 
     /** Maps the weights of a model folder; a missing or misshapen tensor stops loading with its name. */
@@ -355,7 +358,7 @@ public final class LlamaModel implements AutoCloseable {
                     addBias(result, l.biasValues());
                 }
                 if (l.adaptedIn(adapters)) {
-                    l.addAdapterDeltas(input, result, adapters);
+                    l.addAdapterDeltas(loraKernel, input, result, adapters);
                 }
                 y = manager.create(result, new Shape(rows, l.out()));
             } else {
@@ -365,7 +368,7 @@ public final class LlamaModel implements AutoCloseable {
                 }
                 if (l.adaptedIn(adapters)) {
                     float[] result = y.toFloatArray();
-                    l.addAdapterDeltas(input, result, adapters);
+                    l.addAdapterDeltas(loraKernel, input, result, adapters);
                     y = manager.create(result, new Shape(rows, l.out()));
                 }
             }

@@ -1,6 +1,7 @@
 package dev.lorafoundry.model;
 
 import dev.lorafoundry.model.kernel.VectorMatmul;
+import dev.lorafoundry.model.lora.LoraKernel;
 import dev.lorafoundry.model.lora.StepAdapters;
 import java.nio.FloatBuffer;
 
@@ -15,13 +16,15 @@ final class VectorDecoder {
     private final ModelConfig config;
     private final RotaryEmbedding rope;
     private final VectorMatmul kernel;
+    private final LoraKernel loraKernel;
     private final LlamaModel.Layer[] layers;
     private final LlamaModel.Linear lmHead;
     private final float[] finalNorm;
 
-    VectorDecoder(ModelConfig config, RotaryEmbedding rope, VectorMatmul kernel, LlamaModel.Layer[] layers,
-                  LlamaModel.Linear lmHead, float[] finalNorm) {
+    VectorDecoder(ModelConfig config, RotaryEmbedding rope, VectorMatmul kernel, LoraKernel loraKernel,
+                  LlamaModel.Layer[] layers, LlamaModel.Linear lmHead, float[] finalNorm) {
         this.config = config;
+        this.loraKernel = loraKernel;
         this.rope = rope;
         this.kernel = kernel;
         this.layers = layers;
@@ -156,7 +159,7 @@ final class VectorDecoder {
             LlamaModel.addBias(y, linear.biasValues());
         }
         if (linear.adaptedIn(adapters)) {
-            linear.addAdapterDeltas(input, y, adapters);
+            linear.addAdapterDeltas(loraKernel, input, y, adapters);
         }
         return y;
     }

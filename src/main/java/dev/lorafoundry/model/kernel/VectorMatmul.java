@@ -144,6 +144,20 @@ public final class VectorMatmul implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code body} for parts 0..parts-1 on the kernel's threads (the caller included) and returns when all are done:
+     * lets other per-step loops (LoRA deltas) use the same spinning workers instead of a second pool.
+     */
+    public synchronized void parallel(int parts, java.util.function.IntConsumer body) {
+        if (parts <= 1 || pool.parallelism() == 1) {
+            for (int part = 0; part < parts; part++) {
+                body.accept(part);
+            }
+            return;
+        }
+        pool.run((part, count) -> body.accept(part), Math.min(parts, SpinningWorkerPool.MAX_CHUNKS));
+    }
+
     /** Stops the worker threads; the instance cannot be used afterwards. */
     @Override
     public void close() {

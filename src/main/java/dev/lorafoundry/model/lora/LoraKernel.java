@@ -1,5 +1,7 @@
 package dev.lorafoundry.model.lora;
 
+import java.util.function.IntConsumer;
+
 /**
  * Adds the adapters' deltas to one projection's output, token by token within each {@link StepAdapters.Segment}:
  * shrink u = scale·A·x (rank dot products), expand y += Bᵀ-rows·u (rank scaled row additions). DoRA rows are then
@@ -8,31 +10,75 @@ package dev.lorafoundry.model.lora;
  */
 public final class LoraKernel {
 
-    private LoraKernel() {}
+    /** Runs parts 0..parts-1 of a loop, possibly on several threads; returns when all are done. */
+    @FunctionalInterface
+    public interface ParallelLoop {
+        void run(int parts, IntConsumer part);
+
+        ParallelLoop SERIAL = (parts, part) -> {
+            for (int i = 0; i < parts; i++) {
+                part.accept(i);
+            }
+        };
+    }
+
+    /** Tokens per parallel part: enough work to be worth waking a thread. */
+    private static final int PARTS_PER_THREAD = 4;
+
+    private final ParallelLoop loop;
+    private final int threads;
+
+    public LoraKernel(ParallelLoop loop, int threads) {
+        this.loop = loop;
+        this.threads = Math.max(1, threads);
+    }
 
     /**
+     * Adds the deltas of every adapted token; tokens are shared out among the threads (each writes its own rows of y).
+     *
      * @param x    the projection's input, [tokens × in] row-major
      * @param y    its base output including bias, [tokens × out]; updated in place
      * @param bias the projection's bias (needed for DoRA, which rescales W·x but not b), or null
      */
-    public static void apply(float[] x, float[] y, int layer, ProjectionKind kind, StepAdapters step, float[] bias) {
+    public void apply(float[] x, float[] y, int layer, ProjectionKind kind, StepAdapters step, float[] bias) {
+        int tokens = 0;
+        for (StepAdapters.Segment segment : step.segments()) {
+            if (segment.adapter().projection(layer, kind) != null) {
+                tokens += segment.count();
+            }
+        }
+        int parts = Math.min(tokens, threads * PARTS_PER_THREAD);
+        int adapted = tokens;
+        loop.run(parts, part -> applyPart(x, y, layer, kind, step, bias, adapted * part / parts,
+                adapted * (part + 1) / parts));
+    }
+
+    /** The adapted tokens with index [from, to) counted over the segments that adapt this projection. */
+    private static void applyPart(float[] x, float[] y, int layer, ProjectionKind kind, StepAdapters step, float[] bias,
+                                  int from, int to) {
+        int index = 0;
         for (StepAdapters.Segment segment : step.segments()) {
             PreparedProjection p = segment.adapter().projection(layer, kind);
             if (p == null) {
                 continue;
             }
-            float[] u = new float[p.rank()];
-            float[] delta = p.doraScale() == null ? null : new float[p.out()];
-            for (int t = segment.start(); t < segment.start() + segment.count(); t++) {
-                shrink(p, x, t * p.in(), u);
-                if (delta == null) {
-                    expand(p, u, y, t * p.out());
-                } else {
-                    java.util.Arrays.fill(delta, 0f);
-                    expand(p, u, delta, 0);
-                    rescale(p.doraScale(), bias, delta, y, t * p.out());
+            int first = Math.max(from, index);
+            int end = Math.min(to, index + segment.count());
+            if (first < end) {
+                float[] u = new float[p.rank()];
+                float[] delta = p.doraScale() == null ? null : new float[p.out()];
+                for (int t = segment.start() + first - index; t < segment.start() + end - index; t++) {
+                    shrink(p, x, t * p.in(), u);
+                    if (delta == null) {
+                        expand(p, u, y, t * p.out());
+                    } else {
+                        java.util.Arrays.fill(delta, 0f);
+                        expand(p, u, delta, 0);
+                        rescale(p.doraScale(), bias, delta, y, t * p.out());
+                    }
                 }
             }
+            index += segment.count();
         }
     }
 
