@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lorafoundry.adapter.LoraFixtures;
 import io.restassured.http.ContentType;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -55,13 +56,49 @@ abstract class NumericsTestBase {
 
     @Test
     void promptLogprobsAndGreedyContinuationMatchTheReference() throws Exception {
-        JsonNode golden = golden();
+        assertMatchesGolden(fixture(), golden());
+    }
+
+    /**
+     * Each LoRA fixture on this base model (golden/lora): registered through /v1/load_lora_adapter, then its log-probs
+     * and greedy tokens against the reference's PEFT semantics.
+     */
+    @Test
+    void adaptersOnThisBaseMatchTheReference() throws Exception {
+        for (LoraFixtures.Fixture lora : LoraFixtures.all()) {
+            if (!lora.base().equals(fixture())) {
+                continue;
+            }
+            LoraFixtures.Folders folders = lora.writeTo(Path.of("target/lora-fixtures"));
+            JsonNode golden;
+            try (InputStream in = getClass().getResourceAsStream("/golden/lora/" + lora.name() + ".json")) {
+                golden = new ObjectMapper().readTree(in);
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = golden.get("files").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> file = it.next();
+                byte[] bytes = Files.readAllBytes(folders.base().getParent().resolve(file.getKey()));
+                String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+                assertEquals(file.getValue().asText(), sha, lora.name() + ": " + file.getKey()
+                        + " differs from the file the goldens were made from; rerun tools/reference/regenerate-lora-goldens.sh");
+            }
+            given().contentType(ContentType.JSON).body(Map.of("lora_name", lora.name(), "lora_path",
+                    folders.adapter().toAbsolutePath().toString())).post("/v1/load_lora_adapter").then().statusCode(200);
+            try {
+                assertMatchesGolden(lora.name(), golden);
+            } finally {
+                given().contentType(ContentType.JSON).body(Map.of("lora_name", lora.name()))
+                        .post("/v1/unload_lora_adapter").then().statusCode(200);
+            }
+        }
+    }
+
+    private void assertMatchesGolden(String model, JsonNode golden) throws Exception {
         List<Integer> prompt = new ArrayList<>();
         golden.get("promptIds").forEach(n -> prompt.add(n.asInt()));
         int greedyTokens = golden.get("greedyIds").size();
 
         JsonNode response = new ObjectMapper().readTree(given().contentType(ContentType.JSON)
-                .body(Map.of("model", fixture(), "prompt", prompt, "max_tokens", greedyTokens, "temperature", 0,
+                .body(Map.of("model", model, "prompt", prompt, "max_tokens", greedyTokens, "temperature", 0,
                         "echo", true, "logprobs", 5, "ignore_eos", true, "return_tokens_as_token_ids", true))
                 .post("/v1/completions").then().statusCode(200).extract().asString());
         JsonNode logprobs = response.get("choices").get(0).get("logprobs");
@@ -85,7 +122,7 @@ abstract class NumericsTestBase {
             assertEquals(golden.get("greedyLogprobs").get(i).asDouble(), tokenLogprobs.get(position).asDouble(),
                     TOLERANCE, "greedy token " + i);
         }
-        System.out.printf("numerics %s: max |Δ logprob| over the prompt = %.2e%n", fixture(), worst);
+        System.out.printf("numerics %s: max |Δ logprob| over the prompt = %.2e%n", model, worst);
     }
 
     private static void assertTopMatches(JsonNode expected, JsonNode actual, String where) {
