@@ -16,7 +16,7 @@ public final class AlpacaReader extends ConversationReader {
     }
 
     public AlpacaReader() {
-        this(DatasetColumns.defaults(DatasetFormat.ALPACA));
+        this(DatasetColumns.standard(DatasetFormat.ALPACA));
     }
 
     @Override

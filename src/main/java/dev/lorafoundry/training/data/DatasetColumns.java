@@ -28,6 +28,21 @@ public record DatasetColumns(
     }
 
     /**
+     * The field names a format documents, for a file read without a dataset_info.json: alpaca's instruction, input,
+     * output, system, history; sharegpt's conversations, system, tools; OpenAI's messages and tools.
+     */
+    public static DatasetColumns standard(DatasetFormat formatting) {
+        DatasetColumns d = defaults(formatting);
+        return switch (formatting) {
+            case ALPACA -> new DatasetColumns(formatting, d.prompt, d.query, d.response, "history", d.messages, "system",
+                    "tools", d.text, d.roleTag, d.contentTag, d.userTag, d.assistantTag, d.observationTag, d.functionTag, d.systemTag);
+            case SHAREGPT -> new DatasetColumns(formatting, d.prompt, d.query, d.response, d.history, d.messages, "system",
+                    "tools", d.text, d.roleTag, d.contentTag, d.userTag, d.assistantTag, d.observationTag, d.functionTag, d.systemTag);
+            default -> d;
+        };
+    }
+
+    /**
      * The columns of one dataset_info.json entry. As in LLaMA-Factory's parser, a "columns" object replaces the
      * defaults of every column it could name (an unnamed one becomes unmapped), and likewise "tags" for the tags.
      */

@@ -27,7 +27,7 @@ public final class DatasetLoader {
             throw new DatasetException(file + " holds text records, which are pre-training data; supervised "
                     + "fine-tuning needs conversations (openai, alpaca or sharegpt records)");
         }
-        return usable(file, reader(DatasetColumns.defaults(chosen)).convert(records));
+        return usable(file, reader(DatasetColumns.standard(chosen)).convert(records));
     }
 
     /** Supervised conversations of a dataset_info.json entry, read with its columns and tags. */

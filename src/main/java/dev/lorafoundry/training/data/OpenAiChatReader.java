@@ -20,7 +20,7 @@ public final class OpenAiChatReader extends ConversationReader {
     }
 
     public OpenAiChatReader() {
-        this(DatasetColumns.defaults(DatasetFormat.OPENAI));
+        this(DatasetColumns.standard(DatasetFormat.OPENAI));
     }
 
     @Override

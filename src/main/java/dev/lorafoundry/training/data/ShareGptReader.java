@@ -19,7 +19,7 @@ public final class ShareGptReader extends ConversationReader {
     }
 
     public ShareGptReader() {
-        this(DatasetColumns.defaults(DatasetFormat.SHAREGPT));
+        this(DatasetColumns.standard(DatasetFormat.SHAREGPT));
     }
 
     @Override
