@@ -2,8 +2,10 @@ package dev.lorafoundry.training.data;
 
 import dev.lorafoundry.tokenizer.ChatTemplate;
 import dev.lorafoundry.tokenizer.ChatTemplateException;
+import dev.lorafoundry.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +20,14 @@ final class AssistantSpanFinder {
     private static final String PROBE_ANSWER = "lorafoundry probe answer 7f3a";
 
     private final ChatTemplate template;
+    private final Tokenizer tokenizer;
     private final Map<String, Object> kwargs;
     /** What the template writes after an assistant's text, trailing whitespace removed; "" when nothing. */
     private final String endOfTurn;
 
-    AssistantSpanFinder(ChatTemplate template, Map<String, Object> kwargs) {
+    AssistantSpanFinder(ChatTemplate template, Tokenizer tokenizer, Map<String, Object> kwargs) {
         this.template = template;
+        this.tokenizer = tokenizer;
         this.kwargs = kwargs == null ? Map.of() : kwargs;
         this.endOfTurn = probeEndOfTurn();
     }
@@ -69,8 +73,9 @@ final class AssistantSpanFinder {
 
     /**
      * Where the assistant's text begins: after the generation prompt. Some templates render a turn differently in
-     * the history than after the generation prompt (Qwen3 with enable_thinking=false adds an empty think block to
-     * the prompt only); then the turn starts where the two renderings part.
+     * the history than after the generation prompt (Qwen3 with enable_thinking=false puts an empty think block in the
+     * prompt only); then the turn starts after the longest run of whole generation-prompt tokens the history shows
+     * ("<|im_start|>assistant\n", not "<|im_start|>assistant\n<t" because "<think>" and "<tool_call>" share "<t").
      */
     private int turnStart(String full, List<Map<String, Object>> before, List<Map<String, Object>> tools, int k) {
         String prompt = template.render(before, tools, true, kwargs);
@@ -78,15 +83,19 @@ final class AssistantSpanFinder {
             return prompt.length();
         }
         String history = template.render(before, tools, false, kwargs);
-        if (!full.startsWith(history)) {
+        if (!full.startsWith(history) || !prompt.startsWith(history)) {
             throw notAligned(k);
         }
-        int common = 0;
-        int limit = Math.min(full.length(), prompt.length());
-        while (common < limit && full.charAt(common) == prompt.charAt(common)) {
-            common++;
+        int[] generationPrompt = tokenizer.encode(prompt.substring(history.length()), false);
+        int matched = 0;
+        for (int n = 1; n <= generationPrompt.length; n++) {
+            String part = tokenizer.decode(Arrays.copyOf(generationPrompt, n), false);
+            if (!full.startsWith(part, history.length())) {
+                break;
+            }
+            matched = part.length();
         }
-        return Math.max(common, history.length());
+        return history.length() + matched;
     }
 
     private static EncodingException notAligned(int k) {

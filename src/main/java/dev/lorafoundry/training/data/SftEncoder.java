@@ -24,7 +24,7 @@ public final class SftEncoder {
     public SftEncoder(ChatTemplate template, Tokenizer tokenizer, SftOptions options) {
         this.tokenizer = tokenizer;
         this.options = options;
-        this.spans = new AssistantSpanFinder(template, options.templateKwargs());
+        this.spans = new AssistantSpanFinder(template, tokenizer, options.templateKwargs());
     }
 
     /** The text the template ends an assistant turn with ("" when it writes none and an EOS is added). */
