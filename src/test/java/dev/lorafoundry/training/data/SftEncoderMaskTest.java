@@ -4,7 +4,6 @@ import dev.lorafoundry.model.ByteLevelTokenizerWriter;
 import dev.lorafoundry.tokenizer.ChatTemplate;
 import dev.lorafoundry.tokenizer.Tokenizer;
 import dev.lorafoundry.toolcall.ToolCall;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SftEncoderMaskTest {
 
-    static final Path QWEN3 = Path.of("../shared/tokenizers/qwen3");
     static final String TOOLS = """
             [{"type": "function", "function": {"name": "get_weather", "description": "Current weather in a city",
               "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}]""";
@@ -40,13 +38,8 @@ class SftEncoderMaskTest {
 
     @BeforeAll
     static void load() {
-        qwen3 = Tokenizer.load(QWEN3);
-        qwen3Template = ChatTemplate.forTokenizer(qwen3, "chatml");
-    }
-
-    @AfterAll
-    static void close() {
-        qwen3.close();
+        qwen3 = Qwen3Tokenizer.get();
+        qwen3Template = Qwen3Tokenizer.template();
     }
 
     /** system, tools, user, assistant tool call, tool result, assistant answer, user, assistant answer. */
