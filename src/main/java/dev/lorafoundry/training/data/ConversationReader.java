@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -40,7 +41,7 @@ public abstract class ConversationReader {
                 problems.add(new DataProblem(record.line(), e.getMessage()));
             }
         }
-        problems.sort(java.util.Comparator.comparingInt(DataProblem::line));
+        problems.sort(Comparator.comparingInt(DataProblem::line));
         return new ReadResult<>(conversations, problems);
     }
 

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -79,7 +80,7 @@ public final class PlainTextReader {
                 problems.add(new DataProblem(record.line(), e.getMessage()));
             }
         }
-        problems.sort(java.util.Comparator.comparingInt(DataProblem::line));
+        problems.sort(Comparator.comparingInt(DataProblem::line));
         return new ReadResult<>(documents, problems);
     }
 

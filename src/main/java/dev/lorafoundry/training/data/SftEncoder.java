@@ -6,6 +6,7 @@ import dev.lorafoundry.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -85,7 +86,7 @@ public final class SftEncoder {
     private EncodedExample assemble(List<Step> steps) {
         List<Step> order = new ArrayList<>(steps);
         if (options.maskHistory()) {
-            java.util.Collections.reverse(order);
+            Collections.reverse(order);
         }
         int cutoff = options.cutoffLen();
         int total = 0;

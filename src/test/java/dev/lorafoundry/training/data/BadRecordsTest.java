@@ -155,11 +155,7 @@ class BadRecordsTest {
         Path file = write("glaive.jsonl",
                 "{\"conversations\": [{\"from\": \"human\", \"value\": \"Hi\"}, {\"from\": \"gpt\", \"value\": \"Yo\"}], \"tools\": \"[]\"}",
                 "{\"conversations\": [{\"from\": \"human\", \"value\": \"Hi\"}, {\"from\": \"gpt\", \"value\": \"Yo\"}], \"tools\": \"[{name: f}]\"}");
-        DatasetColumns columns = DatasetColumns.defaults(DatasetFormat.SHAREGPT);
-        columns = new DatasetColumns(columns.formatting(), null, null, null, null, "conversations", null, "tools", null,
-                columns.roleTag(), columns.contentTag(), columns.userTag(), columns.assistantTag(),
-                columns.observationTag(), columns.functionTag(), columns.systemTag());
-        ReadResult<Conversation> read = new ShareGptReader(columns).read(file);
+        ReadResult<Conversation> read = new ShareGptReader().read(file);
         assertEquals(1, read.records().size());
         assertProblem(onlyProblem(read), 2, "column 'tools' is not valid JSON");
     }
