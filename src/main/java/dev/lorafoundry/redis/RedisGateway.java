@@ -169,6 +169,7 @@ public class RedisGateway {
             }
             RedisOptions options = new RedisOptions()
                     .setConnectionString(endpoint)
+                    .setMetricsName("lorafoundry") // apart from any client Quarkus' Redis extension creates itself
                     .setMaxPoolSize(8)
                     .setMaxPoolWaiting(256)
                     .setNetClientOptions(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
