@@ -2,14 +2,16 @@
 // Proves that the official OpenAI Node client (the `openai` npm package) parses LoRA Foundry's JSON answers
 // and server-sent event streams: streamed and non-streamed answers to the same seeded request must agree.
 //
-// Usage: node check.mjs <baseURL> <model> [--only=chat,helper,tools,completions]
+// Also drives the Files API (create/list/retrieve/content/delete) as a fine-tuning user would.
+//
+// Usage: node check.mjs <baseURL> <model> [--only=chat,helper,tools,completions,files]
 //   e.g. node check.mjs http://localhost:8000/v1 tiny-random
 // Prints one line per check; exits 1 if any check fails, 2 on bad usage.
 
-import OpenAI from "openai";
+import OpenAI, { toFile } from "openai";
 import { isDeepStrictEqual } from "node:util";
 
-const CHECKS = ["chat", "helper", "tools", "completions"];
+const CHECKS = ["chat", "helper", "tools", "completions", "files"];
 const SEED = 1234;
 const TEMPERATURE = 0.8;
 const MAX_TOKENS = 24;
@@ -287,7 +289,59 @@ async function checkCompletions() {
     + `finish_reason=${finishReasons.join(",")}, usage ${usage.prompt_tokens}+${usage.completion_tokens}`;
 }
 
-const runners = { chat: checkChat, helper: checkHelper, tools: checkTools, completions: checkCompletions };
+/** Expects the promise to fail with the given OpenAI error class; returns the error. */
+async function expectApiError(promise, errorClass, what) {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error instanceof errorClass, `${what}: expected ${errorClass.name}, got ${error?.constructor?.name}: ${error?.message}`);
+    return error;
+  }
+  throw new Mismatch(`${what}: the request succeeded but should have failed with ${errorClass.name}`);
+}
+
+/** (5) files.create / list (auto-paginated) / retrieve / content / delete, and a malformed upload's 400. */
+async function checkFiles() {
+  const records = [
+    { messages: [{ role: "user", content: "Where is the lighthouse?" }, { role: "assistant", content: "On the cliff, près de la mer." }] },
+    { prompt: "The keeper said", completion: " good night." },
+  ];
+  const text = records.map((r) => JSON.stringify(r)).join("\n") + "\n";
+  const created = await client.files.create({ file: await toFile(Buffer.from(text, "utf8"), "node-check.jsonl"), purpose: "fine-tune" });
+  expectEqual(created.object, "file", "created.object");
+  expect(/^file-[A-Za-z0-9]+$/.test(created.id), `created.id must look like file-..., got ${JSON.stringify(created.id)}`);
+  expectEqual(created.bytes, Buffer.byteLength(text, "utf8"), "created.bytes");
+  expectEqual(created.filename, "node-check.jsonl", "created.filename");
+  expectEqual(created.purpose, "fine-tune", "created.purpose");
+  expectEqual(created.status, "processed", "created.status");
+  expect(Number.isInteger(created.created_at) && Math.abs(created.created_at - Date.now() / 1000) < 600,
+    `created.created_at must be seconds since the epoch, got ${created.created_at}`);
+  const second = await client.files.create({ file: await toFile(Buffer.from(text, "utf8"), "node-check-2.jsonl"), purpose: "fine-tune" });
+
+  // limit 1 makes the SDK walk every page through has_more and after = the last id.
+  const seen = [];
+  for await (const file of client.files.list({ limit: 1 })) seen.push(file.id);
+  expect(seen.includes(created.id) && seen.includes(second.id), `files.list() pages must include both uploads, got ${JSON.stringify(seen)}`);
+  expectEqual(new Set(seen).size, seen.length, "files.list() pages repeat no file");
+  expect(seen.indexOf(second.id) < seen.indexOf(created.id), "files.list() is newest first");
+
+  expectEqual(await client.files.retrieve(created.id), created, "files.retrieve() vs. files.create()");
+  const content = await (await client.files.content(created.id)).text();
+  expectEqual(content, text, "files.content() vs. the uploaded bytes");
+
+  const bad = await expectApiError(
+    client.files.create({ file: await toFile(Buffer.from('{"text":"fine"}\n{"text": broken}\n'), "bad.jsonl"), purpose: "fine-tune" }),
+    OpenAI.BadRequestError, "malformed JSONL upload");
+  expect(bad.message.includes("line 2"), `the 400 for malformed JSONL must name line 2, got: ${bad.message}`);
+
+  expectEqual(await client.files.delete(created.id), { id: created.id, object: "file", deleted: true }, "files.delete()");
+  await client.files.delete(second.id);
+  await expectApiError(client.files.retrieve(created.id), OpenAI.NotFoundError, "files.retrieve() after delete");
+  return `files: created ${created.id} (${created.bytes} bytes), listed ${seen.length} file(s) one page at a time, `
+    + `content round-tripped, malformed upload → 400 naming line 2, deleted → 404`;
+}
+
+const runners = { chat: checkChat, helper: checkHelper, tools: checkTools, completions: checkCompletions, files: checkFiles };
 
 function explain(error) {
   if (error instanceof Mismatch) return error.message;

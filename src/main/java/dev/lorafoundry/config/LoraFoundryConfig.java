@@ -1,7 +1,9 @@
 package dev.lorafoundry.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Every user-facing knob of the service; defaults are documented in application.properties and README. */
@@ -31,6 +33,9 @@ public interface LoraFoundryConfig {
         @WithDefault("268435456")
         long maxUploadBytes();
     }
+    Files files();
+
+    Redis redis();
 
     interface Model {
         /** Hugging Face model folder; default: the model shipped in models/. */
@@ -75,5 +80,21 @@ public interface LoraFoundryConfig {
          */
         @WithDefault("32")
         int vectorKernelMaxRows();
+    }
+
+    interface Files {
+        /** Largest file POST /v1/files accepts; quarkus.http.limits.max-body-size must exceed it (multipart framing). */
+        @WithDefault("512M")
+        MemorySize maxBytes();
+    }
+
+    interface Redis {
+        /** The redis-server executable started (under data-dir/redis) when quarkus.redis.hosts is not set. */
+        @WithDefault("redis-server")
+        String serverCommand();
+
+        /** How long one Redis call may take before the endpoint gives up with a 503. */
+        @WithDefault("5s")
+        Duration timeout();
     }
 }

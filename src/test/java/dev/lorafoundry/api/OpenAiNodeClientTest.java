@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs {@code clients/openai-node/check.mjs} (the official {@code openai} npm client) against the running service:
- * streamed and non-streamed chat, the SDK's stream helper, tool calls and text completions must parse and agree.
+ * streamed and non-streamed chat, the SDK's stream helper, tool calls and text completions must parse and agree, and the
+ * Files API must work through files.create/list/retrieve/content/delete.
  */
 @QuarkusTest
 @QuarkusTestResource(TinyModelResource.class)
@@ -32,7 +33,7 @@ class OpenAiNodeClientTest {
     static final Path CLIENT_DIR = Path.of("clients/openai-node");
     static final long TIMEOUT_SECONDS = 600;
     /**
-     * Environment variable with an optional comma-separated subset of the script's checks (chat,helper,tools,completions);
+     * Environment variable with an optional comma-separated subset of the script's checks (chat,helper,tools,completions,files);
      * all run by default. An environment variable, because Quarkus rejects unknown lorafoundry.* system properties.
      */
     static final String ONLY_VARIABLE = "OPENAI_NODE_CHECKS";

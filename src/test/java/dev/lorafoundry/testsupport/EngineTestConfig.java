@@ -1,7 +1,10 @@
 package dev.lorafoundry.testsupport;
 
 import dev.lorafoundry.config.LoraFoundryConfig;
+import io.quarkus.runtime.configuration.MemorySize;
+import java.math.BigInteger;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Configuration for an Engine built directly by a test or benchmark: a model folder, batch size and kernel rows. */
@@ -76,6 +79,24 @@ public record EngineTestConfig(Path modelPath, int maxBatchSize, int kernelMaxRo
 
             public int vectorKernelMaxRows() {
                 return kernelMaxRows;
+            }
+        };
+    }
+
+    @Override
+    public Files files() {
+        return () -> new MemorySize(BigInteger.valueOf(512L << 20));
+    }
+
+    @Override
+    public Redis redis() {
+        return new Redis() {
+            public String serverCommand() {
+                return "redis-server";
+            }
+
+            public Duration timeout() {
+                return Duration.ofSeconds(5);
             }
         };
     }

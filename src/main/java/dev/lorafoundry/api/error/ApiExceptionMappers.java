@@ -121,7 +121,10 @@ public class ApiExceptionMappers {
             case 404 -> "No such endpoint. See /q/openapi for the available paths.";
             case 405 -> "This endpoint does not accept that HTTP method. See /q/openapi for the allowed methods.";
             case 406 -> "This endpoint answers application/json (or text/event-stream when streaming); adjust the Accept header.";
-            case 415 -> "Send the request body as JSON with Content-Type: application/json.";
+            case 413 -> "The request body is larger than this server accepts (quarkus.http.limits.max-body-size); uploaded"
+                    + " files may be at most lorafoundry.files.max-bytes. Split the data into smaller files.";
+            case 415 -> "Send the request body as JSON with Content-Type: application/json"
+                    + " (file uploads to /v1/files: multipart/form-data with 'file' and 'purpose').";
             default -> e.getMessage();
         };
         return json(status, ErrorResponse.of(message, status == 404 ? "not_found_error" : "invalid_request_error", null, null));
