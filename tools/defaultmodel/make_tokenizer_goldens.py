@@ -13,6 +13,9 @@ Everything here is made independently of the Java code under test:
 * chat renderings: transformers' own apply_chat_template with the template file
   src/main/resources/dev/lorafoundry/defaultmodel/chat_template.jinja, on the cases in template-cases.jsonl.
 
+The two inputs, bpe-corpus.txt and template-cases.jsonl, are fixed files (made once from the generators with seed 7,
+plus a few lines of unicode and odd whitespace); they stay as they are when the generators change.
+
 Usage, from the project root (the venv has transformers and tokenizers):
     /work/venv/bin/python tools/defaultmodel/make_tokenizer_goldens.py
 """
