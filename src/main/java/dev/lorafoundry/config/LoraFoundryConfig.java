@@ -37,6 +37,8 @@ public interface LoraFoundryConfig {
 
     Redis redis();
 
+    Jobs jobs();
+
     interface Model {
         /** Hugging Face model folder; default: the model shipped in models/. */
         @WithDefault("models/placeholder-random-tiny")
@@ -96,5 +98,22 @@ public interface LoraFoundryConfig {
         /** How long one Redis call may take before the endpoint gives up with a 503. */
         @WithDefault("5s")
         Duration timeout();
+    }
+
+    interface Jobs {
+        /**
+         * How long a worker's claim on a running job lasts without a heartbeat; after a crash, the job is resumed
+         * (from its last checkpoint) once its claim has run out.
+         */
+        @WithDefault("15s")
+        Duration leaseTtl();
+
+        /** How often the worker renews its claim and looks for a cancel request from another replica. */
+        @WithDefault("3s")
+        Duration heartbeat();
+
+        /** How often an idle worker looks for queued jobs (and for jobs a dead worker left behind). */
+        @WithDefault("1s")
+        Duration pollInterval();
     }
 }

@@ -100,4 +100,21 @@ public record EngineTestConfig(Path modelPath, int maxBatchSize, int kernelMaxRo
             }
         };
     }
+
+    @Override
+    public Jobs jobs() {
+        return new Jobs() {
+            public Duration leaseTtl() {
+                return Duration.ofSeconds(15);
+            }
+
+            public Duration heartbeat() {
+                return Duration.ofSeconds(3);
+            }
+
+            public Duration pollInterval() {
+                return Duration.ofSeconds(1);
+            }
+        };
+    }
 }
