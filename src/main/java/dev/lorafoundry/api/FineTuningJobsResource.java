@@ -18,6 +18,7 @@ import dev.lorafoundry.jobs.JobRequestParser;
 import dev.lorafoundry.jobs.JobService;
 import dev.lorafoundry.jobs.JobStore;
 import dev.lorafoundry.jobs.UnknownJobException;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import jakarta.inject.Inject;
@@ -125,6 +126,7 @@ public class FineTuningJobsResource {
     @GET
     @Path("/{id}/events")
     @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
+    @Blocking // reads Redis before answering; a RestMulti method would otherwise run on the event loop
     @Operation(summary = "A job's events",
             description = "Newest first, paged with 'after'; stream=true follows them live as server-sent events"
                     + " (oldest first) until the job ends, then sends data: [DONE].")
