@@ -24,6 +24,17 @@ public interface LoraFoundryConfig {
 
     Adapters adapters();
 
+    Training training();
+
+    interface Training {
+        /**
+         * Share of the CPU a training run gets while requests are also waiting (0..1); with no request waiting it
+         * trains flat out, and with no run serving never waits. 1 pauses serving while a run trains.
+         */
+        @WithDefault("0.5")
+        double share();
+    }
+
     interface Adapters {
         /** Folder scanned at start-up for adapters (one sub-folder each) and where uploads are stored. */
         @WithDefault("adapters")

@@ -217,7 +217,7 @@ public class JobWorker {
         JobProgress progress = new JobProgress(job);
         TrainingHandle handle;
         try {
-            handle = startTraining(spec, progress);
+            handle = engine.train(spec, progress);
         } catch (RuntimeException e) {
             progress.drain();
             fail(id, "training_failed", "The trainer could not start: " + e.getMessage());
@@ -355,10 +355,6 @@ public class JobWorker {
             throw new JobFailure("storage_error", "Cannot create " + outputDir + ": " + e.getMessage());
         }
         return settings.toSpec(trainEntry, validationEntry, job.seed(), outputDir, resumeFrom, initAdapter);
-    }
-
-    private TrainingHandle startTraining(TrainingSpec spec, TrainingListener listener) {
-        throw new IllegalStateException("MERGE-TRAIN: engine.train is not merged yet"); // replaced by engine.train(spec, listener)
     }
 
     private Path jobDir(String id) {
