@@ -125,7 +125,7 @@ public class FineTuningJobsResource {
 
     @GET
     @Path("/{id}/events")
-    @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
+    @Produces(MediaType.APPLICATION_JSON) // RestMulti sets text/event-stream itself when streaming
     @Blocking // reads Redis before answering; a RestMulti method would otherwise run on the event loop
     @Operation(summary = "A job's events",
             description = "Newest first, paged with 'after'; stream=true follows them live as server-sent events"
