@@ -233,6 +233,14 @@ public final class HyperparameterResolver {
             return fallback;
         }
         JsonNode value = options.get(key);
+        if (value.isTextual() && request.optionsParam().isEmpty()) {
+            // YAML 1.1 reads 1e-4 (no dot) as a string; LLaMA-Factory's parser takes it as a number, so do we.
+            try {
+                value = com.fasterxml.jackson.databind.node.DoubleNode.valueOf(Double.parseDouble(value.asText().trim()));
+            } catch (NumberFormatException e) {
+                // refused below
+            }
+        }
         if (!value.isNumber() || !(value.asDouble() >= min && value.asDouble() <= max)) {
             throw invalid(key, "'" + request.optionParam(key) + "' must be a number from " + min + " to " + max
                     + ", not " + value + ".");

@@ -133,6 +133,64 @@ class FineTuningJobsBadInputTest {
     }
 
     @Test
+    void aLlamaFactoryExampleYamlCreatesAJobWithItsSettings() {
+        String file = uploadId("good.jsonl", GOOD, "fine-tune");
+        // LLaMA-Factory's examples/train_lora/llama3_lora_sft.yaml, with our model and a file id as the dataset.
+        String yaml = """
+                ### model
+                model_name_or_path: tiny-random
+                trust_remote_code: true
+                ### method
+                stage: sft
+                do_train: true
+                finetuning_type: lora
+                lora_rank: 4
+                lora_target: q_proj,v_proj
+                ### dataset
+                dataset: %s
+                template: llama3
+                cutoff_len: 512
+                max_samples: 1000
+                overwrite_cache: true
+                preprocessing_num_workers: 16
+                ### output
+                output_dir: saves/llama3-8b/lora/sft
+                logging_steps: 10
+                save_steps: 500
+                plot_loss: true
+                overwrite_output_dir: true
+                ### train
+                per_device_train_batch_size: 1
+                gradient_accumulation_steps: 8
+                learning_rate: 1e-4
+                num_train_epochs: 3.0
+                lr_scheduler_type: cosine
+                warmup_ratio: 0.1
+                bf16: true
+                ddp_timeout: 180000000
+                resume_from_checkpoint: null
+                """.formatted(file);
+        var job = yaml(yaml).statusCode(200).extract().jsonPath();
+        String id = job.getString("id");
+        try {
+            assertEquals("tiny-random", job.getString("model"));
+            assertEquals(file, job.getString("training_file"));
+            assertEquals(4, job.getInt("lorafoundry.lora_rank"));
+            assertEquals(java.util.List.of("q_proj", "v_proj"), job.getList("lorafoundry.lora_target"));
+            assertEquals(1e-4, job.getDouble("lorafoundry.learning_rate"), 1e-12);
+            assertEquals(8, job.getInt("lorafoundry.gradient_accumulation_steps"));
+            assertEquals(8, job.getInt("hyperparameters.batch_size"));
+            assertEquals(3.0, job.getDouble("hyperparameters.n_epochs"));
+            assertEquals(512, job.getInt("lorafoundry.cutoff_len"));
+            given().get("/v1/fine_tuning/jobs/" + id + "/events?limit=100").then().statusCode(200)
+                    .body("data.message", org.hamcrest.Matchers.hasItem(allOf(containsString("Ignored LLaMA-Factory keys"),
+                            containsString("max_samples"), containsString("template"))));
+        } finally {
+            given().post("/v1/fine_tuning/jobs/" + id + "/cancel");
+        }
+    }
+
+    @Test
     void oversizedUploadIs413() {
         byte[] big = new byte[(int) JobsTestProfile.MAX_FILE_BYTES + 1024];
         new Random(1).nextBytes(big);
