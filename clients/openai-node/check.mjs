@@ -2,16 +2,17 @@
 // Proves that the official OpenAI Node client (the `openai` npm package) parses LoRA Foundry's JSON answers
 // and server-sent event streams: streamed and non-streamed answers to the same seeded request must agree.
 //
-// Also drives the Files API (create/list/retrieve/content/delete) as a fine-tuning user would.
+// Also drives the Files API (create/list/retrieve/content/delete) and the fine-tuning jobs API
+// (create/retrieve/list/listEvents/cancel) as a fine-tuning user would.
 //
-// Usage: node check.mjs <baseURL> <model> [--only=chat,helper,tools,completions,files]
+// Usage: node check.mjs <baseURL> <model> [--only=chat,helper,tools,completions,files,jobs]
 //   e.g. node check.mjs http://localhost:8000/v1 tiny-random
 // Prints one line per check; exits 1 if any check fails, 2 on bad usage.
 
 import OpenAI, { toFile } from "openai";
 import { isDeepStrictEqual } from "node:util";
 
-const CHECKS = ["chat", "helper", "tools", "completions", "files"];
+const CHECKS = ["chat", "helper", "tools", "completions", "files", "jobs"];
 const SEED = 1234;
 const TEMPERATURE = 0.8;
 const MAX_TOKENS = 24;
@@ -341,7 +342,58 @@ async function checkFiles() {
     + `content round-tripped, malformed upload → 400 naming line 2, deleted → 404`;
 }
 
-const runners = { chat: checkChat, helper: checkHelper, tools: checkTools, completions: checkCompletions, files: checkFiles };
+/** (6) fineTuning.jobs create / retrieve / list (auto-paginated) / listEvents / cancel, and a bad request's 400. */
+async function checkJobs() {
+  const text = [
+    { messages: [{ role: "user", content: "Who are you?" }, { role: "assistant", content: "I am the lighthouse keeper." }] },
+    { messages: [{ role: "user", content: "hi" }, { role: "assistant", content: "Hello from the lighthouse." }] },
+  ].map((r) => JSON.stringify(r)).join("\n") + "\n";
+  const file = await client.files.create({ file: await toFile(Buffer.from(text, "utf8"), "jobs-check.jsonl"), purpose: "fine-tune" });
+  // Long enough to still be queued or running when it is cancelled.
+  const job = await client.fineTuning.jobs.create({
+    model, training_file: file.id, suffix: "node-check", seed: 3, metadata: { client: "openai-node" },
+    method: { type: "supervised", supervised: { hyperparameters: { n_epochs: 50, batch_size: 1, learning_rate_multiplier: 2 } } },
+  });
+  expectEqual(job.object, "fine_tuning.job", "created.object");
+  expect(/^ftjob-[A-Za-z0-9]+$/.test(job.id), `created.id must look like ftjob-..., got ${JSON.stringify(job.id)}`);
+  expectEqual(job.training_file, file.id, "created.training_file");
+  expectEqual(job.model, model, "created.model");
+  expect(["validating_files", "queued", "running"].includes(job.status), `created.status: ${job.status}`);
+  expectEqual(job.fine_tuned_model, null, "created.fine_tuned_model before it succeeded");
+  expectEqual(job.hyperparameters, { n_epochs: 50, batch_size: 1, learning_rate_multiplier: 2 }, "created.hyperparameters");
+  expectEqual(job.metadata, { client: "openai-node" }, "created.metadata");
+
+  const retrieved = await client.fineTuning.jobs.retrieve(job.id);
+  expectEqual(retrieved.id, job.id, "retrieve().id");
+  expectEqual(retrieved.training_file, file.id, "retrieve().training_file");
+
+  const seen = [];
+  for await (const listed of client.fineTuning.jobs.list({ limit: 1 })) seen.push(listed.id);
+  expect(seen.includes(job.id), `fineTuning.jobs.list() pages must include ${job.id}, got ${JSON.stringify(seen)}`);
+  expectEqual(new Set(seen).size, seen.length, "fineTuning.jobs.list() pages repeat no job");
+
+  const events = [];
+  for await (const event of client.fineTuning.jobs.listEvents(job.id, { limit: 1 })) events.push(event);
+  expect(events.length >= 2, `listEvents() must return the job's events, got ${JSON.stringify(events)}`);
+  for (const event of events) {
+    expectEqual(event.object, "fine_tuning.job.event", "event.object");
+    expect(typeof event.message === "string" && Number.isInteger(event.created_at), `event shape: ${JSON.stringify(event)}`);
+  }
+  expect(events.at(-1).message.startsWith("Validating training file"), `the oldest event comes last: ${JSON.stringify(events.at(-1))}`);
+
+  const cancelled = await client.fineTuning.jobs.cancel(job.id);
+  expectEqual(cancelled.status, "cancelled", "cancel().status");
+  expectEqual((await client.fineTuning.jobs.retrieve(job.id)).status, "cancelled", "retrieve() after cancel");
+
+  const bad = await expectApiError(client.fineTuning.jobs.create({ model, training_file: "file-missing" }),
+    OpenAI.BadRequestError, "a job on an unknown file");
+  expectEqual(bad.param, "training_file", "the 400's param");
+  await expectApiError(client.fineTuning.jobs.retrieve("ftjob-missing"), OpenAI.NotFoundError, "retrieve() of an unknown job");
+  return `fine-tuning: created ${job.id} (${job.status}), retrieved, listed ${seen.length} job(s) one page at a time, `
+    + `${events.length} event(s) one page at a time, cancelled; unknown file → 400 naming training_file, unknown job → 404`;
+}
+
+const runners = { chat: checkChat, helper: checkHelper, tools: checkTools, completions: checkCompletions, files: checkFiles, jobs: checkJobs };
 
 function explain(error) {
   if (error instanceof Mismatch) return error.message;

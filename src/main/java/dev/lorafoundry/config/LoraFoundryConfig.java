@@ -24,6 +24,17 @@ public interface LoraFoundryConfig {
 
     Adapters adapters();
 
+    Training training();
+
+    interface Training {
+        /**
+         * Share of the CPU a training run gets while requests are also waiting (0..1); with no request waiting it
+         * trains flat out, and with no run serving never waits. 1 pauses serving while a run trains.
+         */
+        @WithDefault("0.5")
+        double share();
+    }
+
     interface Adapters {
         /** Folder scanned at start-up for adapters (one sub-folder each) and where uploads are stored. */
         @WithDefault("adapters")
@@ -36,6 +47,8 @@ public interface LoraFoundryConfig {
     Files files();
 
     Redis redis();
+
+    Jobs jobs();
 
     interface Model {
         /** Hugging Face model folder; default: the model shipped in models/. */
@@ -96,5 +109,22 @@ public interface LoraFoundryConfig {
         /** How long one Redis call may take before the endpoint gives up with a 503. */
         @WithDefault("5s")
         Duration timeout();
+    }
+
+    interface Jobs {
+        /**
+         * How long a worker's claim on a running job lasts without a heartbeat; after a crash, the job is resumed
+         * (from its last checkpoint) once its claim has run out.
+         */
+        @WithDefault("15s")
+        Duration leaseTtl();
+
+        /** How often the worker renews its claim and looks for a cancel request from another replica. */
+        @WithDefault("3s")
+        Duration heartbeat();
+
+        /** How often an idle worker looks for queued jobs (and for jobs a dead worker left behind). */
+        @WithDefault("1s")
+        Duration pollInterval();
     }
 }

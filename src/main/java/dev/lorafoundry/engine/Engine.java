@@ -15,6 +15,10 @@ import dev.lorafoundry.tokenizer.IncrementalDetokenizer;
 import dev.lorafoundry.tokenizer.Tokenizer;
 import dev.lorafoundry.toolcall.ToolCallParser;
 import dev.lorafoundry.toolcall.ToolCallParsers;
+import dev.lorafoundry.training.LoraTrainer;
+import dev.lorafoundry.training.TrainingHandle;
+import dev.lorafoundry.training.TrainingListener;
+import dev.lorafoundry.training.TrainingSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
@@ -45,6 +49,9 @@ public class Engine implements AutoCloseable {
     private final Scheduler scheduler;
     private final Thread thread;
     private final VectorMatmul kernel;
+    private final CpuTurns turns;
+    private final int trainingThreads;
+    private TrainingHandle training;
 
     public Engine(LoraFoundryConfig config, MeterRegistry registry) {
         Path dir = Path.of(config.model().path()).toAbsolutePath().normalize();
@@ -68,6 +75,9 @@ public class Engine implements AutoCloseable {
 
         // The engine thread owns every tensor; loading happens on it so grad mode and thread settings stick.
         LoraFoundryConfig.Engine engineConfig = config.engine();
+        this.turns = new CpuTurns(config.training().share());
+        this.trainingThreads = engineConfig.threads() > 0 ? engineConfig.threads()
+                : Runtime.getRuntime().availableProcessors();
         this.manager = NDManager.newBaseManager();
         this.kernel = engineConfig.vectorKernelMaxRows() > 0 && VectorMatmul.isAvailable()
                 ? new VectorMatmul(engineConfig.threads()) : null;
@@ -86,7 +96,7 @@ public class Engine implements AutoCloseable {
                 LlamaModel m = LlamaModel.load(dir, modelConfig, manager, kernel, engineConfig.vectorKernelMaxRows());
                 loaded.complete(m);
                 Scheduler s = new Scheduler(m, engineConfig.maxBatchSize(), engineConfig.maxQueuedRequests(),
-                        engineConfig.prefillChunkTokens(), config.maxLoras(), registry);
+                        engineConfig.prefillChunkTokens(), config.maxLoras(), registry, turns);
                 schedulerReady.complete(s);
                 s.run();
             } catch (Throwable t) {
@@ -100,6 +110,22 @@ public class Engine implements AutoCloseable {
         LOG.infof("Loaded %s (%s, %d layers, hidden %d, vocab %d) from %s in %.1f s", id, modelConfig.architecture(),
                 modelConfig.numLayers(), modelConfig.hiddenSize(), modelConfig.vocabSize(), dir,
                 (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Cancels an active run and waits (briefly) for it to let go of the weights. */
+    private void stopTraining() {
+        TrainingHandle run;
+        synchronized (this) {
+            run = training;
+        }
+        if (run != null && !run.completion().isDone()) {
+            run.cancel();
+            try {
+                run.completion().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // Cancelled or failed: either way it has stopped, or we give up waiting.
+            }
+        }
     }
 
     private static <T> T join(CompletableFuture<T> future) {
@@ -200,10 +226,27 @@ public class Engine implements AutoCloseable {
         scheduler.execute(() -> scheduler.adapters().pin(name, pin));
     }
 
+    /**
+     * Starts a LoRA training run on the resident model. It runs on a thread of its own and takes turns with serving
+     * for the CPU ({@code lorafoundry.training.share}); one run at a time.
+     *
+     * @throws IllegalStateException while another run is active
+     */
+    public synchronized TrainingHandle train(TrainingSpec spec, TrainingListener listener) {
+        if (training != null && !training.completion().isDone()) {
+            throw new IllegalStateException("a training run is already active on this engine; wait for it to finish"
+                    + " or cancel it before starting another");
+        }
+        training = LoraTrainer.start(spec, listener, new LoraTrainer.Resources(model, tokenizer, chatTemplate, turns,
+                trainingThreads, modelDir.toString()));
+        return training;
+    }
+
     /** Stops the engine thread and frees the weights. */
     @PreDestroy
     @Override
     public void close() {
+        stopTraining();
         scheduler.stop();
         try {
             thread.join(5000);

@@ -35,11 +35,13 @@ final class Scheduler implements Runnable {
     private final DistributionSummary batchSizes;
     private final DistributionSummary stepAdapters;
     private final Counter cancelled;
+    private final CpuTurns turns;
     private volatile boolean stopped;
 
     Scheduler(LlamaModel model, int maxBatchSize, int maxQueued, int prefillBudget, int maxLoras,
-              MeterRegistry registry) {
+              MeterRegistry registry, CpuTurns turns) {
         this.model = model;
+        this.turns = turns;
         this.adapters = new ResidentAdapters(maxLoras);
         this.maxBatchSize = maxBatchSize;
         this.prefillBudget = Math.max(1, prefillBudget);
@@ -81,6 +83,7 @@ final class Scheduler implements Runnable {
                     command.run();
                 }
                 admitDeferred();
+                turns.inferencePending(!running.isEmpty() || !waiting.isEmpty());
                 if (running.isEmpty()) {
                     // With adapters still loading, look again soon; otherwise sleep until work arrives.
                     Sequence next = waiting.poll(deferred.isEmpty() ? 100 : 2, TimeUnit.MILLISECONDS);
@@ -93,8 +96,16 @@ final class Scheduler implements Runnable {
                     admit(waiting.poll());
                 }
                 dropCancelled();
+                turns.inferencePending(!running.isEmpty());
                 if (!running.isEmpty()) {
-                    step();
+                    // A training run, if any, takes turns with these steps (CpuTurns keeps its share).
+                    turns.beginInference();
+                    long started = System.nanoTime();
+                    try {
+                        step();
+                    } finally {
+                        turns.endInference(System.nanoTime() - started);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

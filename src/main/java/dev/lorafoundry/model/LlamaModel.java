@@ -43,7 +43,7 @@ public final class LlamaModel implements AutoCloseable {
     private final LoraKernel loraKernel;
 
     /** The weights of one decoder layer (norm weights also as float[] for the Java decode path). */
-    record Layer(NDArray inputNorm, Linear q, Linear k, Linear v, NDArray qNorm, NDArray kNorm, Linear o,
+    public record Layer(NDArray inputNorm, Linear q, Linear k, Linear v, NDArray qNorm, NDArray kNorm, Linear o,
                  NDArray postNorm, Linear gate, Linear up, Linear down, float[] inputNormValues,
                  float[] qNormValues, float[] kNormValues, float[] postNormValues) {}
 
@@ -52,7 +52,7 @@ public final class LlamaModel implements AutoCloseable {
      * view and the Vector API kernel reads the same bytes. {@code layer}/{@code kind} say which LoRA weights apply
      * (kind null: the LM head, never adapted).
      */
-    record Linear(NDArray weightT, ByteBuffer weight, int in, int out, NDArray bias, float[] biasValues, int layer,
+    public record Linear(NDArray weightT, ByteBuffer weight, int in, int out, NDArray bias, float[] biasValues, int layer,
                   ProjectionKind kind) {
 
         /** Adds the step's adapter deltas to this projection's output y (which includes the bias). */
@@ -120,6 +120,43 @@ public final class LlamaModel implements AutoCloseable {
 
     public NDManager manager() {
         return manager;
+    }
+
+    /**
+     * The frozen decoder layers, for the trainer's own forward pass. Read-only: the arrays belong to this model's
+     * manager and are shared with serving, so ops must take them as second operand (results join the first's manager).
+     */
+    public Layer[] layers() {
+        return layers.clone();
+    }
+
+    /** The output projection (the embedding matrix when tied). */
+    public Linear lmHead() {
+        return lmHead;
+    }
+
+    /** The final RMSNorm weight. */
+    public NDArray finalNorm() {
+        return finalNorm;
+    }
+
+    public RotaryEmbedding rope() {
+        return rope;
+    }
+
+    /** The embedding rows of {@code tokens}, concatenated: [tokens.length × hidden]. */
+    public float[] embedTokens(int[] tokens) {
+        int hidden = config.hiddenSize();
+        float[] x = new float[tokens.length * hidden];
+        for (int i = 0; i < tokens.length; i++) {
+            int token = tokens[i];
+            if (token < 0 || token >= config.vocabSize()) {
+                throw new IllegalArgumentException("token id " + token + " is outside the vocabulary [0, "
+                        + config.vocabSize() + ")");
+            }
+            embedRows.get(token * hidden, x, i * hidden, hidden);
+        }
+        return x;
     }
 
     private Layer loadLayer(int i) {

@@ -198,6 +198,9 @@ public final class EmbeddedRedisServer implements AutoCloseable {
                 "--bind", LOOPBACK.getHostAddress(),
                 "--dir", dir.toString(),
                 "--appendonly", "yes",
+                // Every write reaches the disk before Redis answers: a job's state and events survive a kill -9 of
+                // redis-server itself (the default, everysec, could lose the last second). Our write rate is low.
+                "--appendfsync", "always",
                 "--save", "",
                 "--daemonize", "no",
                 "--pidfile", dir.resolve(PID_FILE).toString(),

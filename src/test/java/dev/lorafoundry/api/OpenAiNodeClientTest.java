@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs {@code clients/openai-node/check.mjs} (the official {@code openai} npm client) against the running service:
  * streamed and non-streamed chat, the SDK's stream helper, tool calls and text completions must parse and agree, and the
- * Files API must work through files.create/list/retrieve/content/delete.
+ * Files API must work through files.create/list/retrieve/content/delete, and fine-tuning jobs through
+ * fineTuning.jobs.create/retrieve/list/listEvents/cancel.
  */
 @QuarkusTest
 @QuarkusTestResource(TinyModelResource.class)
@@ -33,7 +34,7 @@ class OpenAiNodeClientTest {
     static final Path CLIENT_DIR = Path.of("clients/openai-node");
     static final long TIMEOUT_SECONDS = 600;
     /**
-     * Environment variable with an optional comma-separated subset of the script's checks (chat,helper,tools,completions,files);
+     * Environment variable with an optional comma-separated subset of the script's checks (chat,helper,tools,completions,files,jobs);
      * all run by default. An environment variable, because Quarkus rejects unknown lorafoundry.* system properties.
      */
     static final String ONLY_VARIABLE = "OPENAI_NODE_CHECKS";

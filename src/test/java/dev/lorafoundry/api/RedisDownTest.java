@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * With quarkus.redis.hosts pointing at a Redis the test controls: no embedded server is started; while that Redis is
- * down the file endpoints answer 503 saying what to do, chat keeps answering, and files work again once it is back.
+ * down the file and fine-tuning job endpoints answer 503 saying what to do, chat keeps answering, and files work again once it is back.
  */
 @QuarkusTest
 @QuarkusTestResource(TinyModelResource.class)
@@ -43,6 +43,11 @@ class RedisDownTest {
             given().multiPart("file", "t.jsonl", "{\"text\":\"a\"}\n".getBytes(StandardCharsets.UTF_8)).multiPart("purpose", "fine-tune")
                     .post("/v1/files").then().statusCode(503).body("error.type", equalTo("service_unavailable"));
             given().get("/v1/files/file-abc").then().statusCode(503);
+            given().get("/v1/fine_tuning/jobs").then().statusCode(503).body("error.code", equalTo("redis_unavailable"));
+            given().get("/v1/fine_tuning/jobs/ftjob-abc").then().statusCode(503);
+            given().get("/v1/fine_tuning/jobs/ftjob-abc/events").then().statusCode(503);
+            given().contentType("application/json").body("{\"model\":\"tiny-random\",\"training_file\":\"file-abc\"}")
+                    .post("/v1/fine_tuning/jobs").then().statusCode(503).body("error.type", equalTo("service_unavailable"));
 
             given().contentType("application/json")
                     .body("{\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}],\"max_tokens\":4}")

@@ -8,7 +8,17 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** Configuration for an Engine built directly by a test or benchmark: a model folder, batch size and kernel rows. */
-public record EngineTestConfig(Path modelPath, int maxBatchSize, int kernelMaxRows) implements LoraFoundryConfig {
+public record EngineTestConfig(Path modelPath, int maxBatchSize, int kernelMaxRows, double trainingShare)
+        implements LoraFoundryConfig {
+
+    public EngineTestConfig(Path modelPath, int maxBatchSize, int kernelMaxRows) {
+        this(modelPath, maxBatchSize, kernelMaxRows, 0.5);
+    }
+
+    @Override
+    public Training training() {
+        return () -> trainingShare;
+    }
 
     @Override
     public Model model() {
@@ -97,6 +107,23 @@ public record EngineTestConfig(Path modelPath, int maxBatchSize, int kernelMaxRo
 
             public Duration timeout() {
                 return Duration.ofSeconds(5);
+            }
+        };
+    }
+
+    @Override
+    public Jobs jobs() {
+        return new Jobs() {
+            public Duration leaseTtl() {
+                return Duration.ofSeconds(15);
+            }
+
+            public Duration heartbeat() {
+                return Duration.ofSeconds(3);
+            }
+
+            public Duration pollInterval() {
+                return Duration.ofSeconds(1);
             }
         };
     }
