@@ -1,6 +1,7 @@
 package dev.lorafoundry.engine;
 
 import dev.lorafoundry.training.TrainingTurns;
+import java.util.function.BooleanSupplier;
 
 /**
  * Time-slices the CPU between inference steps (engine thread) and training micro-steps (training thread): never both
@@ -58,10 +59,13 @@ final class CpuTurns implements TrainingTurns {
     // ---- training thread ----
 
     @Override
-    public synchronized void begin() throws InterruptedException {
+    public synchronized void begin(BooleanSupplier stopWaiting) throws InterruptedException {
         trainingActive = true;
         while (inferenceRunning || (inferencePending && !trainingOwed(0))) {
-            wait();
+            if (stopWaiting.getAsBoolean()) {
+                break; // the caller is cancelling: let it reach its check at once, even with share 0
+            }
+            wait(50);
         }
         trainingRunning = true;
         trainingStarted = System.nanoTime();
@@ -80,14 +84,14 @@ final class CpuTurns implements TrainingTurns {
     }
 
     @Override
-    public void offer() throws InterruptedException {
+    public void offer(BooleanSupplier stopWaiting) throws InterruptedException {
         boolean yield;
         synchronized (this) {
             yield = trainingRunning && inferencePending && !trainingOwed(System.nanoTime() - trainingStarted);
         }
         if (yield) {
             end();
-            begin();
+            begin(stopWaiting);
         }
     }
 

@@ -124,7 +124,7 @@ public final class LoraTrainer {
         TrainingTurns turns = resources.turns();
         Runnable offer = () -> {
             try {
-                turns.offer();
+                turns.offer(run::isCancelled);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new CancellationException("the training thread was interrupted");
@@ -143,9 +143,9 @@ public final class LoraTrainer {
                         spec.loraDropout(), spec.neftuneNoiseAlpha(), spec.seed() * 7_919L + step, DataType.FLOAT32);
                 GradientStep.Totals totals = new GradientStep.Totals(0, 0, 0, 0);
                 for (int i = 0; i < micro.size(); i++) {
-                    run.checkCancelled(step);
-                    turns.begin();
+                    turns.begin(run::isCancelled);
                     try {
+                        run.checkCancelled(step);
                         totals = GradientStep.micro(forward, parameters, manager, micro.get(i), i, stepTrained,
                                 settings, offer, totals);
                     } finally {
@@ -198,9 +198,9 @@ public final class LoraTrainer {
         JniUtils.setGradMode(false);
         try {
             for (TrainingBatch batch : batches) {
-                run.checkCancelled(step);
-                resources.turns().begin();
+                resources.turns().begin(run::isCancelled);
                 try (NDManager manager = parent.newSubManager()) {
+                    run.checkCancelled(step);
                     LoraTensors tensors = new LoraTensors(parameters, manager, DataType.FLOAT32,
                             resources.model().config().numLayers(), false);
                     TrainingForward.Result r = forward.run(manager, tensors, batch,

@@ -19,9 +19,13 @@ final class TrainingRun implements TrainingHandle {
         return completion;
     }
 
+    boolean isCancelled() {
+        return cancelled || completion.isCancelled();
+    }
+
     /** Throws when the run was cancelled (by {@link #cancel()} or by cancelling the completion future). */
     void checkCancelled(int step) {
-        if (cancelled || completion.isCancelled()) {
+        if (isCancelled()) {
             throw new CancellationException("training was cancelled at step " + step);
         }
     }

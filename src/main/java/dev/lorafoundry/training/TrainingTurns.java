@@ -6,14 +6,17 @@ package dev.lorafoundry.training;
  */
 public interface TrainingTurns {
 
-    /** Blocks until training may compute. */
-    void begin() throws InterruptedException;
+    /** Blocks until training may compute, or until {@code stopWaiting} says the run is being cancelled. */
+    void begin(java.util.function.BooleanSupplier stopWaiting) throws InterruptedException;
 
     /** Training stops computing until the next {@link #begin()}. */
     void end();
 
-    /** Inside a turn: gives the CPU to serving for a while if serving has waited long enough, then continues. */
-    default void offer() throws InterruptedException {}
+    /**
+     * Inside a turn: gives the CPU to serving for a while if serving has waited long enough, then continues (the turn
+     * is held again when this returns).
+     */
+    default void offer(java.util.function.BooleanSupplier stopWaiting) throws InterruptedException {}
 
     /** The run is over (no more turns will be asked for). */
     default void finish() {}
@@ -21,7 +24,7 @@ public interface TrainingTurns {
     /** Training alone on the CPU (no engine to share with). */
     static TrainingTurns exclusive() {
         return new TrainingTurns() {
-            public void begin() {}
+            public void begin(java.util.function.BooleanSupplier stopWaiting) {}
 
             public void end() {}
         };

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Keeps everything a run reports. */
-final class RecordingListener implements TrainingListener {
+class RecordingListener implements TrainingListener {
 
     final List<TrainingMetrics> metrics = new CopyOnWriteArrayList<>();
     final List<double[]> evaluations = new CopyOnWriteArrayList<>();
