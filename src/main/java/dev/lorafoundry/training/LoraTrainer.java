@@ -36,11 +36,13 @@ public final class LoraTrainer {
     private final TrainingListener listener;
     private final Resources resources;
     private final TrainingRun run = new TrainingRun();
+    private final int trainingThreads;
 
     private LoraTrainer(TrainingSpec spec, TrainingListener listener, Resources resources) {
         this.spec = spec;
         this.listener = listener == null ? new TrainingListener() {} : listener;
         this.resources = resources;
+        this.trainingThreads = threadsFor(resources.model().config().hiddenSize(), resources.threads());
     }
 
     /** Starts the run on a new thread and returns its handle. */
@@ -54,7 +56,7 @@ public final class LoraTrainer {
         int[] step = {0};
         try {
             JniUtils.setGradMode(true);
-            JniUtils.setNumThreads(threadsFor(resources.model().config().hiddenSize(), resources.threads()));
+            JniUtils.setNumThreads(trainingThreads);
             run.completion().complete(train(step));
         } catch (CancellationException e) {
             listener.onMessage(e.getMessage());
@@ -146,6 +148,9 @@ public final class LoraTrainer {
                     turns.begin(run::isCancelled);
                     try {
                         run.checkCancelled(step);
+                        // Inference may have changed libtorch's thread count in its turn; a fixed count keeps the
+                        // reduction order, hence the losses, identical between a run and its resumption.
+                        JniUtils.setNumThreads(trainingThreads);
                         totals = GradientStep.micro(forward, parameters, manager, micro.get(i), i, stepTrained,
                                 settings, offer, totals);
                     } finally {

@@ -44,6 +44,12 @@ class TrainingMemoryTest {
             RecordingListener listener = new RecordingListener() {
                 @Override
                 public void onMetrics(TrainingMetrics m) {
+                    if (m.step() == 100 || m.step() == 400) {
+                        // Garbage from earlier tests in this JVM (direct buffers, DJL arrays freed by GC) must not
+                        // count as this run's growth.
+                        System.gc();
+                        System.runFinalization();
+                    }
                     // Native memory: resident bytes less what the JVM has committed for heap, metaspace and code.
                     rss[m.step()] = residentBytes() - Runtime.getRuntime().totalMemory() - java.lang.management
                             .ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getCommitted();
