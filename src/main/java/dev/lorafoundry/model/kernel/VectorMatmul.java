@@ -25,6 +25,11 @@ public final class VectorMatmul implements AutoCloseable {
 
     /** Below this many multiply-adds, waking the workers costs more than it saves. */
     private static final long SINGLE_THREAD_WORK = 1L << 17;
+    /**
+     * Bytes of packed activation rows one panel holds: half of a 1 MiB L2, so the panel stays cached while the
+     * weights stream past. Decode steps (≤ ~24 rows even at 4864 inputs) are one panel.
+     */
+    static final long PANEL_BYTES = 512 * 1024;
     /** Chunks per thread: small enough pieces that a thread the OS preempted is covered by the others. */
     private static final int CHUNKS_PER_THREAD = 8;
 
@@ -120,18 +125,36 @@ public final class VectorMatmul implements AutoCloseable {
         }
     }
 
-    /** Computes the output columns of one contiguous chunk of weight rows (a multiple of 4 wide). */
+    /**
+     * Computes the output columns of one contiguous chunk of weight rows (a multiple of 4 wide). Activation rows go
+     * in panels small enough to stay in L2 while the chunk's weight rows stream past them; a decode step's rows fit
+     * in one panel, so its weights are read once.
+     */
     private void multiplyPart(int part, int parts) {
         int blocks = (out + DotProductKernels.WEIGHT_BLOCK - 1) / DotProductKernels.WEIGHT_BLOCK;
         int first = (int) ((long) blocks * part / parts) * DotProductKernels.WEIGHT_BLOCK;
         int end = Math.min(out, (int) ((long) blocks * (part + 1) / parts) * DotProductKernels.WEIGHT_BLOCK);
+        int panelRows = panelRows(in);
+        for (int panel = 0; panel < rows; panel += panelRows) {
+            multiplyPanel(first, end, panel, Math.min(rows, panel + panelRows));
+        }
+    }
+
+    /** Activation rows per panel: a multiple of the row block whose packed rows take about PANEL_BYTES. */
+    static int panelRows(int in) {
+        int fit = (int) (PANEL_BYTES / ((long) in * Float.BYTES));
+        return Math.max(DotProductKernels.ROW_BLOCK, fit - fit % DotProductKernels.ROW_BLOCK);
+    }
+
+    /** Weight rows [first, end) times activation rows [rowStart, rowEnd) (rowStart a multiple of the row block). */
+    private void multiplyPanel(int first, int end, int rowStart, int rowEnd) {
         MemorySegment segment = weightSegment;
         FloatBuffer w = weights;
         float[] xp = packed.data();
         int o = first;
         // Weight rows outer, activation rows inner: the four weight rows stay in L1 while every x row passes them.
         for (; o + DotProductKernels.WEIGHT_BLOCK <= end; o += DotProductKernels.WEIGHT_BLOCK) {
-            for (int r = 0; r < rows; r += DotProductKernels.ROW_BLOCK) {
+            for (int r = rowStart; r < rowEnd; r += DotProductKernels.ROW_BLOCK) {
                 int offset = packed.offset(r);
                 int stride = packed.stride(r);
                 int blockRows = stride / DotProductKernels.SPECIES.length();
@@ -148,7 +171,7 @@ public final class VectorMatmul implements AutoCloseable {
             }
         }
         for (; o < end; o++) {
-            for (int r = 0; r < rows; r++) {
+            for (int r = rowStart; r < rowEnd; r++) {
                 DotProductKernels.block1x1(segment, w, o, in, xp, packed.offset(r), packed.stride(r), x, r, y, out);
             }
         }

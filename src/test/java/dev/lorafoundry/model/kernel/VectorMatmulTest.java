@@ -105,6 +105,21 @@ class VectorMatmulTest {
     }
 
     @Test
+    void rowsBeyondOnePanelMatch() {
+        // Long inputs make panels of few rows (VectorMatmul.panelRows), so these calls span several panels, the
+        // last one ending in a 1-, 2- or 3-row block.
+        Random random = new Random(7);
+        int in = 8197, out = 9;
+        assertTrue(VectorMatmul.panelRows(in) < 16, "panel rows at in=" + in + ": " + VectorMatmul.panelRows(in));
+        float[] w = randomFloats(random, out * in);
+        ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        direct.asFloatBuffer().put(w);
+        for (int rows : new int[] {11, 12, 13, 25, 26, 33}) {
+            checkRowCount(random, w, direct, in, out, rows, "panels");
+        }
+    }
+
+    @Test
     void aSmallerCallAfterALargerOneIgnoresTheLeftoverPacking() {
         Random random = new Random(6);
         int in = 96, out = 64;
