@@ -1,5 +1,7 @@
 package dev.lorafoundry.model;
 
+import dev.lorafoundry.model.kernel.CachedAttention;
+import dev.lorafoundry.model.kernel.SwiGlu;
 import dev.lorafoundry.model.kernel.VectorMatmul;
 import dev.lorafoundry.model.lora.LoraKernel;
 import dev.lorafoundry.model.lora.StepAdapters;
@@ -7,7 +9,8 @@ import java.nio.FloatBuffer;
 
 /**
  * The decode step (one new token per sequence) computed entirely in Java: projections by the Vector API kernel over
- * the mapped weights, norms, RoPE, attention over the shared KV cache memory and the MLP activation in plain loops.
+ * the mapped weights, attention over the shared KV cache memory and the MLP activation with Vector API ops
+ * ({@link CachedAttention}, {@link SwiGlu}), norms and RoPE in plain loops.
  * No JNI call per op, which is what dominates a libtorch decode step of a small model. Same math as
  * {@link LlamaModel}'s DJL path (checked by the same numerics goldens).
  */
@@ -97,10 +100,7 @@ final class VectorDecoder {
         float[] h2 = rmsNorm(x, rows, hidden, w.postNormValues());
         float[] gate = project(h2, rows, w.gate(), adapters);
         float[] up = project(h2, rows, w.up(), adapters);
-        for (int i = 0; i < gate.length; i++) {
-            float g = gate[i];
-            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
-        }
+        SwiGlu.applyInPlace(gate, up, gate.length);
         addInPlace(x, project(gate, rows, w.down(), adapters));
     }
 
@@ -109,7 +109,6 @@ final class VectorDecoder {
         int heads = config.numHeads();
         int kvHeads = config.numKvHeads();
         int headDim = config.headDim();
-        int group = heads / kvHeads;
         int position = row.startPosition();
         int capacity = row.cache().capacity();
         FloatBuffer keys = row.cache().keyFloats(layer);
@@ -119,37 +118,9 @@ final class VectorDecoder {
             keys.put(slot, k, (r * kvHeads + kv) * headDim, headDim);
             values.put(slot, v, (r * kvHeads + kv) * headDim, headDim);
         }
-        int length = position + 1;
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        float[] scores = new float[length];
-        float[] key = new float[headDim];
-        for (int head = 0; head < heads; head++) {
-            int kv = head / group;
-            int qOffset = (r * heads + head) * headDim;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < length; j++) {
-                keys.get((kv * capacity + j) * headDim, key, 0, headDim);
-                float dot = 0;
-                for (int d = 0; d < headDim; d++) {
-                    dot += q[qOffset + d] * key[d];
-                }
-                scores[j] = dot * scale;
-                max = Math.max(max, scores[j]);
-            }
-            float sum = 0;
-            for (int j = 0; j < length; j++) {
-                scores[j] = (float) Math.exp(scores[j] - max);
-                sum += scores[j];
-            }
-            int out = (r * heads + head) * headDim;
-            for (int j = 0; j < length; j++) {
-                float p = scores[j] / sum;
-                values.get((kv * capacity + j) * headDim, key, 0, headDim);
-                for (int d = 0; d < headDim; d++) {
-                    context[out + d] += p * key[d];
-                }
-            }
-        }
+        CachedAttention.attend(q, r * heads * headDim, heads, kvHeads, headDim, keys, values, capacity, position + 1,
+                scale, context, r * heads * headDim);
     }
 
     private float[] project(float[] input, int rows, LlamaModel.Linear linear, StepAdapters adapters) {

@@ -12,7 +12,8 @@ import java.nio.FloatBuffer;
  * <p>The output dimension is split into contiguous chunks of weight rows shared out among the threads, so
  * every weight row is streamed from memory exactly once per call however many activation rows there are. Each thread
  * reads four weight rows at a time in place (vector loads from the buffer's memory, no copy) and
- * multiplies them with the activation rows four at a time ({@link DotProductKernels}).
+ * multiplies them with the activation rows four at a time ({@link DotProductKernels}); the activations are first
+ * packed so a block's four rows stream from one place ({@link PackedActivations}).
  *
  * <p>Only touch this class after {@link #isAvailable()} returned true: it needs the run-time flag
  * {@code --add-modules jdk.incubator.vector}. One caller at a time (calls are serialized).
@@ -24,11 +25,17 @@ public final class VectorMatmul implements AutoCloseable {
 
     /** Below this many multiply-adds, waking the workers costs more than it saves. */
     private static final long SINGLE_THREAD_WORK = 1L << 17;
+    /**
+     * Bytes of packed activation rows one panel holds: half of a 1 MiB L2, so the panel stays cached while the
+     * weights stream past. Decode steps (≤ ~24 rows even at 4864 inputs) are one panel.
+     */
+    static final long PANEL_BYTES = 512 * 1024;
     /** Chunks per thread: small enough pieces that a thread the OS preempted is covered by the others. */
     private static final int CHUNKS_PER_THREAD = 8;
 
     private final SpinningWorkerPool pool;
     private final PartitionedTask partTask = this::multiplyPart;
+    private final PackedActivations packed = new PackedActivations();
 
     // Arguments of the call in progress, read by the parts.
     private float[] x;
@@ -78,6 +85,7 @@ public final class VectorMatmul implements AutoCloseable {
         this.weights = w.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
         this.out = out;
         this.y = y;
+        packed.pack(x, rows, in);
         try {
             if ((long) rows * in * out < SINGLE_THREAD_WORK || pool.parallelism() == 1) {
                 multiplyPart(0, 1);
@@ -90,6 +98,7 @@ public final class VectorMatmul implements AutoCloseable {
             this.weightSegment = null;
             this.weights = null;
             this.y = null;
+            packed.release();
         }
     }
 
@@ -116,30 +125,54 @@ public final class VectorMatmul implements AutoCloseable {
         }
     }
 
-    /** Computes the output columns of one contiguous chunk of weight rows (a multiple of 4 wide). */
+    /**
+     * Computes the output columns of one contiguous chunk of weight rows (a multiple of 4 wide). Activation rows go
+     * in panels small enough to stay in L2 while the chunk's weight rows stream past them; a decode step's rows fit
+     * in one panel, so its weights are read once.
+     */
     private void multiplyPart(int part, int parts) {
         int blocks = (out + DotProductKernels.WEIGHT_BLOCK - 1) / DotProductKernels.WEIGHT_BLOCK;
         int first = (int) ((long) blocks * part / parts) * DotProductKernels.WEIGHT_BLOCK;
         int end = Math.min(out, (int) ((long) blocks * (part + 1) / parts) * DotProductKernels.WEIGHT_BLOCK);
+        int panelRows = panelRows(in);
+        for (int panel = 0; panel < rows; panel += panelRows) {
+            multiplyPanel(first, end, panel, Math.min(rows, panel + panelRows));
+        }
+    }
+
+    /** Activation rows per panel: a multiple of the row block whose packed rows take about PANEL_BYTES. */
+    static int panelRows(int in) {
+        int fit = (int) (PANEL_BYTES / ((long) in * Float.BYTES));
+        return Math.max(DotProductKernels.ROW_BLOCK, fit - fit % DotProductKernels.ROW_BLOCK);
+    }
+
+    /** Weight rows [first, end) times activation rows [rowStart, rowEnd) (rowStart a multiple of the row block). */
+    private void multiplyPanel(int first, int end, int rowStart, int rowEnd) {
         MemorySegment segment = weightSegment;
         FloatBuffer w = weights;
+        float[] xp = packed.data();
         int o = first;
+        // Weight rows outer, activation rows inner: the four weight rows stay in L1 while every x row passes them.
         for (; o + DotProductKernels.WEIGHT_BLOCK <= end; o += DotProductKernels.WEIGHT_BLOCK) {
-            int r = 0;
-            for (; r + DotProductKernels.ROW_BLOCK <= rows; r += DotProductKernels.ROW_BLOCK) {
-                DotProductKernels.block4x4(segment, w, o, in, x, r, y, out);
-            }
-            for (; r < rows; r++) {
-                DotProductKernels.block4x1(segment, w, o, in, x, r, y, out);
+            for (int r = rowStart; r < rowEnd; r += DotProductKernels.ROW_BLOCK) {
+                int offset = packed.offset(r);
+                int stride = packed.stride(r);
+                int blockRows = stride / DotProductKernels.SPECIES.length();
+                switch (blockRows) {
+                    case 4 -> DotProductKernels.block4x4(segment, w, o, in, xp, offset, stride, x, r, y, out);
+                    case 3 -> {
+                        DotProductKernels.block4x2(segment, w, o, in, xp, offset, stride, x, r, y, out);
+                        DotProductKernels.block4x1(segment, w, o, in, xp, packed.offset(r + 2), stride, x, r + 2, y,
+                                out);
+                    }
+                    case 2 -> DotProductKernels.block4x2(segment, w, o, in, xp, offset, stride, x, r, y, out);
+                    default -> DotProductKernels.block4x1(segment, w, o, in, xp, offset, stride, x, r, y, out);
+                }
             }
         }
         for (; o < end; o++) {
-            int r = 0;
-            for (; r + DotProductKernels.ROW_BLOCK <= rows; r += DotProductKernels.ROW_BLOCK) {
-                DotProductKernels.block1x4(segment, w, o, in, x, r, y, out);
-            }
-            for (; r < rows; r++) {
-                DotProductKernels.block1x1(segment, w, o, in, x, r, y, out);
+            for (int r = rowStart; r < rowEnd; r++) {
+                DotProductKernels.block1x1(segment, w, o, in, xp, packed.offset(r), packed.stride(r), x, r, y, out);
             }
         }
     }

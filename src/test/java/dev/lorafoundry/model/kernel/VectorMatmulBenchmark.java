@@ -52,8 +52,8 @@ class VectorMatmulBenchmark {
                 benchmarkShape(matmul, manager, shape[0], shape[1], bandwidth);
             }
         }
-        System.out.println("rate: GB/s of weights read for rows=1, GFLOP/s (2*rows*in*out) for rows=16;"
-                + " %bw: weight bytes per second over the measured bandwidth");
+        System.out.println("rate: GFLOP/s (2*rows*in*out); %bw: weight bytes read per second over the measured"
+                + " bandwidth (what bounds rows=1)");
     }
 
     private static void benchmarkShape(VectorMatmul matmul, NDManager manager, int in, int out, double bandwidth) {
@@ -69,7 +69,7 @@ class VectorMatmulBenchmark {
                 weights.add(slice);
                 transposedWeights.add(shapeManager.create(slice, new Shape(out, in), DataType.FLOAT32).transpose());
             }
-            for (int rows : new int[] {1, 16}) {
+            for (int rows : new int[] {1, 4, 16}) {
                 float[] x = new float[rows * in];
                 fillRandom(FloatBuffer.wrap(x), new Random(rows));
                 float[] y = new float[rows * out];
@@ -94,9 +94,7 @@ class VectorMatmulBenchmark {
     }
 
     private static String rate(int rows, int in, int out, double seconds) {
-        return rows == 1
-                ? String.format("%.1f GB/s", (double) in * out * Float.BYTES / seconds / 1e9)
-                : String.format("%.1f GFLOP/s", 2.0 * rows * in * out / seconds / 1e9);
+        return String.format("%.1f GFLOP/s", 2.0 * rows * in * out / seconds / 1e9);
     }
 
     /** Mean seconds per call after a warm-up, over about {@link #SECONDS_PER_MEASUREMENT}. */

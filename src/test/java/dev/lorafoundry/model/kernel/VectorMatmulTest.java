@@ -88,6 +88,50 @@ class VectorMatmulTest {
     }
 
     @Test
+    void everyRowCountFrom1To33MatchesWithOddShapes() {
+        // Every way the rows split into packed blocks of 4 (and the 2- and 1-row remainders), with inputs that are
+        // shorter than a vector, not a multiple of it, or one element, and outputs that leave 1..3 weight rows over.
+        Random random = new Random(5);
+        for (int in : new int[] {1, 15, 67}) {
+            for (int out : new int[] {1, 7, 2051}) {
+                float[] w = randomFloats(random, out * in);
+                ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                direct.asFloatBuffer().put(w);
+                for (int rows = 1; rows <= 33; rows++) {
+                    checkRowCount(random, w, direct, in, out, rows, "off-heap");
+                }
+            }
+        }
+    }
+
+    @Test
+    void rowsBeyondOnePanelMatch() {
+        // Long inputs make panels of few rows (VectorMatmul.panelRows), so these calls span several panels, the
+        // last one ending in a 1-, 2- or 3-row block.
+        Random random = new Random(7);
+        int in = 8197, out = 9;
+        assertTrue(VectorMatmul.panelRows(in) < 16, "panel rows at in=" + in + ": " + VectorMatmul.panelRows(in));
+        float[] w = randomFloats(random, out * in);
+        ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        direct.asFloatBuffer().put(w);
+        for (int rows : new int[] {11, 12, 13, 25, 26, 33}) {
+            checkRowCount(random, w, direct, in, out, rows, "panels");
+        }
+    }
+
+    @Test
+    void aSmallerCallAfterALargerOneIgnoresTheLeftoverPacking() {
+        Random random = new Random(6);
+        int in = 96, out = 64;
+        float[] w = randomFloats(random, out * in);
+        ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        direct.asFloatBuffer().put(w);
+        for (int rows : new int[] {33, 6, 17, 2, 1, 9}) {
+            checkRowCount(random, w, direct, in, out, rows, "after other row counts");
+        }
+    }
+
+    @Test
     void staleOutputIsOverwrittenAndExtraCapacityIsUntouched() {
         Random random = new Random(3);
         int rows = 5, in = 67, out = 4864;
@@ -160,14 +204,19 @@ class VectorMatmulTest {
 
     private static void checkAllRowCounts(Random random, float[] w, ByteBuffer buffer, int in, int out, String storage) {
         for (int rows : ROWS) {
-            float[] x = randomFloats(random, rows * in);
-            double[] expected = reference(x, rows, in, w, out);
-            for (VectorMatmul matmul : List.of(twoThreads, threeThreads)) {
-                float[] y = new float[rows * out];
-                matmul.multiplyTransposed(x, rows, in, buffer, out, y);
-                assertClose(expected, y, rows, in, out, x, w,
-                        storage + " rows=" + rows + " in=" + in + " out=" + out + " threads=" + matmul.threads());
-            }
+            checkRowCount(random, w, buffer, in, out, rows, storage);
+        }
+    }
+
+    private static void checkRowCount(Random random, float[] w, ByteBuffer buffer, int in, int out, int rows,
+                                      String storage) {
+        float[] x = randomFloats(random, rows * in);
+        double[] expected = reference(x, rows, in, w, out);
+        for (VectorMatmul matmul : List.of(twoThreads, threeThreads)) {
+            float[] y = new float[rows * out];
+            matmul.multiplyTransposed(x, rows, in, buffer, out, y);
+            assertClose(expected, y, rows, in, out, x, w,
+                    storage + " rows=" + rows + " in=" + in + " out=" + out + " threads=" + matmul.threads());
         }
     }
 
