@@ -90,6 +90,14 @@ class DecodeBenchmark {
         System.out.printf("  of %.1f s: %.1f s until every stream had its first token (prefill), then %.2f tokens/s"
                 + " = %.1f× single stream%n", seconds, lastFirstToken, decodeRate,
                 decodeRate / single.decodeTokensPerSecond());
+        // The physical ceiling of a 16-row step: every token costs 2 FLOPs per linear weight, at the measured peak
+        // (16 rows re-use each weight from cache, so bandwidth no longer bounds it). 8× single stream only fits under
+        // it while single-stream decode sits well below the bandwidth limit.
+        double computeLimit = limits.matmulPeakGflops() * 1e9 / (2.0 * linearParams);
+        System.out.printf("  16-stream decode %.2f tokens/s = %.0f%% of the compute limit %.1f tokens/s (%.2f GFLOP per"
+                + " token / %.1f GFLOP/s); 8× single stream would need %.0f%% of it%n", decodeRate,
+                100 * decodeRate / computeLimit, computeLimit, 2.0 * linearParams / 1e9, limits.matmulPeakGflops(),
+                100 * 8 * single.decodeTokensPerSecond() / computeLimit);
         engine.close();
     }
 
