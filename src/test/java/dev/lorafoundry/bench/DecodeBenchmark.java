@@ -5,6 +5,7 @@ import dev.lorafoundry.engine.FinishReason;
 import dev.lorafoundry.engine.GeneratedToken;
 import dev.lorafoundry.engine.GenerationListener;
 import dev.lorafoundry.engine.GenerationRequest;
+import dev.lorafoundry.engine.LoraRequest;
 import dev.lorafoundry.engine.SamplingParams;
 import dev.lorafoundry.model.ModelConfig;
 import dev.lorafoundry.model.RandomModelSpec;
@@ -135,6 +136,11 @@ class DecodeBenchmark {
     }
 
     static Result generate(Engine engine, int[] prompt, int maxTokens) throws Exception {
+        return generate(engine, prompt, maxTokens, null);
+    }
+
+    /** Greedy generation of maxTokens (EOS ignored) on the base model or, with {@code lora}, on that adapter. */
+    static Result generate(Engine engine, int[] prompt, int maxTokens, LoraRequest lora) throws Exception {
         SamplingParams params = new SamplingParams(maxTokens, 0, 1, 0, 0, null, List.of(), Set.of(), true, 0, 0, 1,
                 Map.of(), -1);
         CompletableFuture<Result> done = new CompletableFuture<>();
@@ -153,7 +159,7 @@ class DecodeBenchmark {
             public void onError(Throwable error) {
                 done.completeExceptionally(error);
             }
-        }));
+        }, null, lora));
         return done.get();
     }
 }

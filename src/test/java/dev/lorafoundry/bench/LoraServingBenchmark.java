@@ -4,12 +4,7 @@ import dev.lorafoundry.adapter.PeftAdapterReader;
 import dev.lorafoundry.adapter.RandomAdapterSpec;
 import dev.lorafoundry.adapter.RandomAdapterWriter;
 import dev.lorafoundry.engine.Engine;
-import dev.lorafoundry.engine.FinishReason;
-import dev.lorafoundry.engine.GeneratedToken;
-import dev.lorafoundry.engine.GenerationListener;
-import dev.lorafoundry.engine.GenerationRequest;
 import dev.lorafoundry.engine.LoraRequest;
-import dev.lorafoundry.engine.SamplingParams;
 import dev.lorafoundry.model.RandomModelWriter;
 import dev.lorafoundry.testsupport.EngineTestConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -18,12 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,9 +56,9 @@ class LoraServingBenchmark {
         try {
             // Warm up, and make the 16 stream adapters resident (the steady state of a serving system).
             for (int i = 0; i < STREAMS; i++) {
-                generate(engine, DecodeBenchmark.prompt(16, 1), 2, adapters.get(i));
+                DecodeBenchmark.generate(engine, DecodeBenchmark.prompt(16, 1), 2, adapters.get(i));
             }
-            generate(engine, DecodeBenchmark.prompt(16, 1), 8, null);
+            DecodeBenchmark.generate(engine, DecodeBenchmark.prompt(16, 1), 8, null);
 
             int rounds = Integer.getInteger("rounds", 3);
             double[] base = new double[rounds];
@@ -84,8 +76,8 @@ class LoraServingBenchmark {
                     baseMedian, loraMedian / baseMedian, rounds);
 
             int[] prompt = DecodeBenchmark.prompt(16, 7);
-            Result resident = generate(engine, prompt, 1, adapters.get(0));
-            Result cold = generate(engine, prompt, 1, adapters.get(STREAMS));
+            DecodeBenchmark.Result resident = DecodeBenchmark.generate(engine, prompt, 1, adapters.get(0));
+            DecodeBenchmark.Result cold = DecodeBenchmark.generate(engine, prompt, 1, adapters.get(STREAMS));
             System.out.printf("time to first token (16-token prompt): resident adapter %.0f ms; adapter never loaded"
                     + " before %.0f ms (read %.1f MB from disk, prepare, install, prefill)%n",
                     resident.timeToFirstTokenSeconds() * 1e3, cold.timeToFirstTokenSeconds() * 1e3,
@@ -105,19 +97,19 @@ class LoraServingBenchmark {
     private static double aggregate(Engine engine, ExecutorService clients,
                                     java.util.function.IntFunction<LoraRequest> adapterOf) throws Exception {
         long start = System.nanoTime();
-        List<CompletableFuture<Result>> all = new ArrayList<>();
+        List<CompletableFuture<DecodeBenchmark.Result>> all = new ArrayList<>();
         for (int i = 0; i < STREAMS; i++) {
             int stream = i;
             all.add(CompletableFuture.supplyAsync(() -> {
                 try {
-                    return generate(engine, DecodeBenchmark.prompt(16, 10 + stream), TOKENS, adapterOf.apply(stream));
+                    return DecodeBenchmark.generate(engine, DecodeBenchmark.prompt(16, 10 + stream), TOKENS, adapterOf.apply(stream));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             }, clients));
         }
         long produced = 0;
-        for (CompletableFuture<Result> f : all) {
+        for (CompletableFuture<DecodeBenchmark.Result> f : all) {
             produced += f.get().tokens();
         }
         return produced / ((System.nanoTime() - start) / 1e9);
@@ -127,29 +119,5 @@ class LoraServingBenchmark {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
-    }
-
-    record Result(int tokens, double timeToFirstTokenSeconds) {}
-
-    private static Result generate(Engine engine, int[] prompt, int maxTokens, LoraRequest lora) throws Exception {
-        SamplingParams params = new SamplingParams(maxTokens, 0, 1, 0, 0, null, List.of(), Set.of(), true, 0, 0, 1,
-                Map.of(), -1);
-        CompletableFuture<Result> done = new CompletableFuture<>();
-        long start = System.nanoTime();
-        AtomicLong first = new AtomicLong();
-        engine.submit(new GenerationRequest(prompt, params, -1, new GenerationListener() {
-            public void onToken(GeneratedToken token) {
-                first.compareAndSet(0, System.nanoTime());
-            }
-
-            public void onFinish(FinishReason reason, int promptTokens, int completionTokens) {
-                done.complete(new Result(completionTokens, (first.get() - start) / 1e9));
-            }
-
-            public void onError(Throwable error) {
-                done.completeExceptionally(error);
-            }
-        }, null, lora));
-        return done.get();
     }
 }
