@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.lorafoundry.model.kernel.ArrayDotProduct;
 import dev.lorafoundry.model.kernel.VectorMatmul;
 import dev.lorafoundry.model.lora.LoraKernel;
 import dev.lorafoundry.model.lora.LoraPreparation;
@@ -86,8 +87,8 @@ public final class LlamaModel implements AutoCloseable {
         for (int i = 0; i < layers.length; i++) {
             layers[i] = loadLayer(i);
         }
-        this.loraKernel = kernel == null ? new LoraKernel(LoraKernel.ParallelLoop.SERIAL, 1)
-                : new LoraKernel(kernel::parallel, kernel.threads());
+        this.loraKernel = kernel == null ? new LoraKernel(LoraKernel.ParallelLoop.SERIAL, 1, LoraKernel.DotProduct.SCALAR)
+                : new LoraKernel(kernel::parallel, kernel.threads(), ArrayDotProduct::dot);
         this.vectorDecoder = kernel == null ? null
                 : new VectorDecoder(config, rope, kernel, loraKernel, layers, lmHead, finalNormTensor.toFloatArray());
     }

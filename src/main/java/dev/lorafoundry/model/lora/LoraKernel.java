@@ -22,15 +22,39 @@ public final class LoraKernel {
         };
     }
 
+    /** Σ a[aOffset + i]·b[bOffset + i] for i in [0, n): the shrink's inner loop (vectorised when the Vector API is there). */
+    @FunctionalInterface
+    public interface DotProduct {
+        float dot(float[] a, int aOffset, float[] b, int bOffset, int n);
+
+        /** Four partial sums: one dependency chain would leave the FPU idle. */
+        DotProduct SCALAR = (a, aOffset, b, bOffset, n) -> {
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int i = 0;
+            for (; i + 4 <= n; i += 4) {
+                s0 += a[aOffset + i] * b[bOffset + i];
+                s1 += a[aOffset + i + 1] * b[bOffset + i + 1];
+                s2 += a[aOffset + i + 2] * b[bOffset + i + 2];
+                s3 += a[aOffset + i + 3] * b[bOffset + i + 3];
+            }
+            for (; i < n; i++) {
+                s0 += a[aOffset + i] * b[bOffset + i];
+            }
+            return (s0 + s1) + (s2 + s3);
+        };
+    }
+
     /** Tokens per parallel part: enough work to be worth waking a thread. */
     private static final int PARTS_PER_THREAD = 4;
 
     private final ParallelLoop loop;
     private final int threads;
+    private final DotProduct dotProduct;
 
-    public LoraKernel(ParallelLoop loop, int threads) {
+    public LoraKernel(ParallelLoop loop, int threads, DotProduct dotProduct) {
         this.loop = loop;
         this.threads = Math.max(1, threads);
+        this.dotProduct = dotProduct;
     }
 
     /**
@@ -54,7 +78,7 @@ public final class LoraKernel {
     }
 
     /** The adapted tokens with index [from, to) counted over the segments that adapt this projection. */
-    private static void applyPart(float[] x, float[] y, int layer, ProjectionKind kind, StepAdapters step, float[] bias,
+    private void applyPart(float[] x, float[] y, int layer, ProjectionKind kind, StepAdapters step, float[] bias,
                                   int from, int to) {
         int index = 0;
         for (StepAdapters.Segment segment : step.segments()) {
@@ -82,24 +106,10 @@ public final class LoraKernel {
         }
     }
 
-    private static void shrink(PreparedProjection p, float[] x, int xOffset, float[] u) {
+    private void shrink(PreparedProjection p, float[] x, int xOffset, float[] u) {
         int in = p.in();
-        float[] a = p.a();
         for (int j = 0; j < u.length; j++) {
-            int aOffset = j * in;
-            // Four partial sums: a dependency chain per sum would leave the FPU idle.
-            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            int i = 0;
-            for (; i + 4 <= in; i += 4) {
-                s0 += x[xOffset + i] * a[aOffset + i];
-                s1 += x[xOffset + i + 1] * a[aOffset + i + 1];
-                s2 += x[xOffset + i + 2] * a[aOffset + i + 2];
-                s3 += x[xOffset + i + 3] * a[aOffset + i + 3];
-            }
-            for (; i < in; i++) {
-                s0 += x[xOffset + i] * a[aOffset + i];
-            }
-            u[j] = p.scale() * ((s0 + s1) + (s2 + s3));
+            u[j] = p.scale() * dotProduct.dot(x, xOffset, p.a(), j * in, in);
         }
     }
 
