@@ -109,10 +109,11 @@ public class JobService {
                 Map.of("status", JobStatus.CANCELLED.value(), "finished_at", now), true,
                 JobStore.NewEvent.info("Job cancelled before it started"));
         if (refused.isPresent() && refused.get() == JobStatus.RUNNING) {
+            java.util.OptionalInt step = worker.cancelIfRunning(id);
             refused = store.transition(id, Set.of(JobStatus.RUNNING),
                     Map.of("status", JobStatus.CANCELLED.value(), "finished_at", now), false,
-                    JobStore.NewEvent.info("Cancel requested; training stops at the end of the current step"));
-            worker.cancelIfRunning(id);
+                    JobStore.NewEvent.info("Cancel requested" + (step.isPresent() ? " after step " + step.getAsInt() : "")
+                            + "; training stops at the end of the current step"));
         }
         if (refused.isPresent() && refused.get() != JobStatus.CANCELLED) {
             throw new InvalidJobRequestException(400, "job_id", "job_not_cancellable", "The job " + id + " has already "

@@ -86,11 +86,13 @@ public class JobWorker {
     private static final class RunningJob {
         final String id;
         final TrainingHandle handle;
+        final JobProgress progress;
         volatile boolean leaseLost;
 
-        RunningJob(String id, TrainingHandle handle) {
+        RunningJob(String id, TrainingHandle handle, JobProgress progress) {
             this.id = id;
             this.handle = handle;
+            this.progress = progress;
         }
     }
 
@@ -128,12 +130,18 @@ public class JobWorker {
         }
     }
 
-    /** Stops the job's training within one step if this worker runs it (its status already says cancelled). */
-    public void cancelIfRunning(String id) {
+    /**
+     * Stops the job's training within one step if this worker runs it; returns the last step the run had finished when
+     * it was told (metrics events reach Redis a little later, so the event stream alone cannot say).
+     */
+    public java.util.OptionalInt cancelIfRunning(String id) {
         RunningJob running = current;
         if (running != null && running.id.equals(id)) {
+            int step = running.progress.lastStep();
             running.handle.cancel();
+            return java.util.OptionalInt.of(step);
         }
+        return java.util.OptionalInt.empty();
     }
 
     /** The id of the job on the engine now, if any. */
@@ -223,7 +231,7 @@ public class JobWorker {
             fail(id, "training_failed", "The trainer could not start: " + e.getMessage());
             return;
         }
-        RunningJob running = new RunningJob(id, handle);
+        RunningJob running = new RunningJob(id, handle, progress);
         current = running;
         try {
             if (store.find(id).map(j -> j.status() == JobStatus.CANCELLED).orElse(false)) {
