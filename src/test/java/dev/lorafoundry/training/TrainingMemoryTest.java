@@ -21,8 +21,36 @@ import org.junit.jupiter.api.Test;
  */
 class TrainingMemoryTest {
 
+    /**
+     * Runs the measurement in a JVM of its own: in the test JVM, memory that earlier tests leave for the garbage
+     * collector or the allocator (models, KV caches, Quarkus apps) moves the resident size by hundreds of MB.
+     */
     @Test
     void residentMemoryDoesNotGrowOverHundredsOfSteps() throws Exception {
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(javaCommand));
+        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-javaagent") && !a.startsWith("-agentlib")).toList());
+        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), TrainingMemoryTest.class.getName()));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes());
+        assertTrue(child.waitFor(600, TimeUnit.SECONDS), "the measuring JVM did not finish");
+        System.out.print(output);
+        assertEquals(0, child.exitValue(), "the measuring JVM failed:\n" + output);
+    }
+
+    /** The measurement itself, in a fresh JVM; exits non-zero when memory grew or an array was left behind. */
+    public static void main(String[] args) throws Exception {
+        try {
+            measure();
+        } catch (Throwable e) {
+            e.printStackTrace(System.out);
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void measure() throws Exception {
         Path modelDir = TrainingModels.write(TrainingModels.SMALL);
         ModelConfig config = ModelConfig.read(modelDir);
         SpecBuilder spec = new SpecBuilder(SpecBuilder.alpaca("identity", SpecBuilder.identity(12, "Foundry", "LoRA Labs")),
