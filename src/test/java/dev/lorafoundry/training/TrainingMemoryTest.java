@@ -32,7 +32,9 @@ class TrainingMemoryTest {
         command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> !a.startsWith("-javaagent") && !a.startsWith("-agentlib")).toList());
         command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), TrainingMemoryTest.class.getName()));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("MALLOC_ARENA_MAX", "2"); // fewer malloc arenas: less allocator noise in RSS
+        Process child = builder.start();
         String output = new String(child.getInputStream().readAllBytes());
         assertTrue(child.waitFor(600, TimeUnit.SECONDS), "the measuring JVM did not finish");
         System.out.print(output);
@@ -91,9 +93,9 @@ class TrainingMemoryTest {
             System.out.printf("native resident memory after 100 steps %.1f MB, after 400 steps %.1f MB%n", warm / 1e6,
                     end / 1e6);
             // One step allocates about 2 MB of activations: keeping any step's tensors would add ≥ 600 MB here. The
-            // allocator and the JVM's own native memory move by tens of MB (a one-off ~30 MB rise was seen once, in a
-            // JVM shared with other tests), hence the margin.
-            assertTrue(end - warm < 48_000_000, "native memory grew by " + (end - warm) / 1e6 + " MB over 300 steps");
+            // allocator and the JVM's own native memory move by up to ~90 MB between runs on a loaded machine (seen:
+            // -58 MB and +86 MB), hence a margin of a third of the smallest leak this test is for.
+            assertTrue(end - warm < 200_000_000, "native memory grew by " + (end - warm) / 1e6 + " MB over 300 steps");
             assertEquals(arraysBefore, model.manager().getManagedArrays().size(),
                     "no training array is left in the serving model's manager");
         }
