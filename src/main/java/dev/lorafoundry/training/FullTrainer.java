@@ -39,7 +39,6 @@ public final class FullTrainer {
         AdamW optimizer = new AdamW(parameters.tensors(), spec.weightDecay());
         listener.onStart(data.examples(), totalSteps, data.skipped());
 
-        boolean gradMode = JniUtils.isGradMode();
         long trainedTokens = 0;
         double lastLoss = Double.NaN;
         long windowStart = System.nanoTime();
@@ -47,7 +46,10 @@ public final class FullTrainer {
         long count = 0;
         long correct = 0;
         long windowTokens = 0;
-        try (NDManager manager = NDManager.newBaseManager()) {
+        // The manager first: it loads libtorch, which JniUtils needs.
+        NDManager manager = NDManager.newBaseManager();
+        boolean gradMode = JniUtils.isGradMode();
+        try (manager) {
             JniUtils.setNumThreads(Math.max(1, threads));
             for (int step = 0; step < totalSteps; step++) {
                 parameters.zeroGradients();
