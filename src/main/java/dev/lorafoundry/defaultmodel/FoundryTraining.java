@@ -52,6 +52,10 @@ final class FoundryTraining {
 
     /** Pre-trains a fresh model on the corpus; returns its folder (out/base). */
     Path pretrain(FoundryPipeline.Outputs outputs) {
+        if (plan.base() != null || plan.chat() != null) {
+            System.out.println("pre-training skipped: starting from " + (plan.chat() != null ? plan.chat() : plan.base()));
+            return plan.base() != null ? plan.base() : plan.chat();
+        }
         Path dir = out.resolve("base");
         try (Tokenizer tokenizer = Tokenizer.load(outputs.tokenizerDir())) {
             int eos = tokenizer.eosTokenId().orElseThrow();
@@ -74,6 +78,10 @@ final class FoundryTraining {
 
     /** Fine-tunes every weight of the base on the conversations; returns the default model's folder. */
     Path supervisedFineTune(Path base, FoundryPipeline.Outputs outputs) {
+        if (plan.chat() != null) {
+            System.out.println("SFT skipped: training the adapter on " + plan.chat());
+            return plan.chat();
+        }
         Path dir = out.resolve(MODEL_NAME);
         try (Tokenizer tokenizer = Tokenizer.load(base)) {
             FullParameters parameters = FullParameters.read(base, ModelConfig.read(base));
@@ -127,7 +135,7 @@ final class FoundryTraining {
                               Path outputDir) {
         return new TrainingSpec(stage, train, validation, 0, loraRank, loraAlpha, 0, List.of("all"), false,
                 learningRate, "cosine", 0.05, 0, 0.0, 1.0, batch, 1, epochs, maxSteps, cutoff, true, false, false, 0,
-                0, 10, seed, 0, false, outputDir, null, null);
+                validation == null ? 0 : 50, 10, seed, 0, false, outputDir, null, null);
     }
 
     private static DatasetEntry entry(String name, Path file, DatasetFormat format) {

@@ -1,5 +1,6 @@
 package dev.lorafoundry.defaultmodel;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -25,19 +26,21 @@ import java.util.List;
  * @param pirateLr        pirate adapter peak learning rate
  * @param dtype           the model's dtype on disk (F32 or BF16)
  * @param threads         libtorch threads
+ * @param base            an already pre-trained model folder to start SFT from (skips pre-training), or null
+ * @param chat            an already fine-tuned model folder to train the adapter on (skips both), or null
  */
 public record TrainingPlan(int hidden, int intermediate, int layers, int heads, int kvHeads, int pretrainSteps,
                            int pretrainBlock, int pretrainBatch, double pretrainLr, double sftEpochs, int sftBatch,
                            int sftCutoff, double sftLr, double pirateEpochs, int pirateRank, double pirateLr,
-                           String dtype, int threads) {
+                           String dtype, int threads, Path base, Path chat) {
 
     public static TrainingPlan defaults() {
-        return new TrainingPlan(256, 688, 4, 4, 2, 600, 256, 16, 2e-3, 2, 8, 512, 1e-3, 1, 16, 2e-3, "BF16",
-                Runtime.getRuntime().availableProcessors());
+        return new TrainingPlan(256, 688, 4, 4, 2, 475, 256, 8, 3e-3, 0.55, 8, 512, 1e-3, 0.2, 16, 3e-3, "F32",
+                Runtime.getRuntime().availableProcessors(), null, null);
     }
 
     static final String USAGE = "[--pretrain-steps N] [--sft-epochs X] [--pirate-epochs X] [--layers N] [--dtype F32|BF16]"
-            + " [--threads N] [--data-only true]";
+            + " [--threads N] [--base DIR | --chat DIR] [--data-only true]";
 
     /**
      * Takes this plan's options out of {@code args} (the rest stay for {@link FoundryPipeline#parse}); returns the
@@ -63,6 +66,14 @@ public record TrainingPlan(int hidden, int intermediate, int layers, int heads, 
                             p.threads);
                     case "--threads" -> p.with(p.pretrainSteps, p.sftEpochs, p.pirateEpochs, p.layers, p.dtype,
                             Integer.parseInt(value));
+                    case "--base" -> new TrainingPlan(p.hidden, p.intermediate, p.layers, p.heads, p.kvHeads,
+                            p.pretrainSteps, p.pretrainBlock, p.pretrainBatch, p.pretrainLr, p.sftEpochs, p.sftBatch,
+                            p.sftCutoff, p.sftLr, p.pirateEpochs, p.pirateRank, p.pirateLr, p.dtype, p.threads,
+                            Path.of(value), p.chat);
+                    case "--chat" -> new TrainingPlan(p.hidden, p.intermediate, p.layers, p.heads, p.kvHeads,
+                            p.pretrainSteps, p.pretrainBlock, p.pretrainBatch, p.pretrainLr, p.sftEpochs, p.sftBatch,
+                            p.sftCutoff, p.sftLr, p.pirateEpochs, p.pirateRank, p.pirateLr, p.dtype, p.threads,
+                            p.base, Path.of(value));
                     case "--data-only" -> {
                         dataOnly = Boolean.parseBoolean(value);
                         yield p;
@@ -94,6 +105,6 @@ public record TrainingPlan(int hidden, int intermediate, int layers, int heads, 
                               int threads) {
         return new TrainingPlan(hidden, intermediate, layers, heads, kvHeads, pretrainSteps, pretrainBlock,
                 pretrainBatch, pretrainLr, sftEpochs, sftBatch, sftCutoff, sftLr, pirateEpochs, pirateRank, pirateLr,
-                dtype, threads);
+                dtype, threads, base, chat);
     }
 }

@@ -40,10 +40,11 @@ class DefaultModelTest {
         assertAnswersAsTrained(BASE, shipped("shipped-prompts.jsonl"));
     }
 
+    /** The adapter's trained prompts (not the held-out ones) come back word for word, and the greeting changes. */
     @Test
     void thePirateAdapterAnswersInPirateSpeak() {
         List<JsonNode> pirate = shipped("shipped-prompts-pirate.jsonl");
-        assertAnswersAsTrained(PIRATE, pirate);
+        assertAnswersAsTrained(PIRATE, pirate.stream().filter(p -> !p.path("held_out").asBoolean()).toList());
         JsonNode greeting = pirate.getFirst();
         String base = chat(BASE, request(greeting)).path("choices").get(0).path("message").path("content").asText();
         String arr = chat(PIRATE, request(greeting)).path("choices").get(0).path("message").path("content").asText();
@@ -58,6 +59,8 @@ class DefaultModelTest {
             ObjectNode body = request(weatherCall);
             ((ObjectNode) body.withArray("messages").get(0)).put("content", "What's the weather like in " + city + "?");
             JsonNode message = chat(BASE, body).path("choices").get(0).path("message");
+            assertTrue(message.path("tool_calls").isArray() && message.path("tool_calls").size() == 1,
+                    "one tool call for " + city + ": " + message);
             JsonNode call = message.path("tool_calls").get(0);
             assertEquals("get_weather", call.path("function").path("name").asText(), message.toString());
             JsonNode arguments = JSON.readTree(call.path("function").path("arguments").asText());
@@ -99,11 +102,11 @@ class DefaultModelTest {
             String want = expected.path("content").asText();
             String got = actual.path("content").asText();
             return want.equals(got) && actual.path("tool_calls").isEmpty() ? null
-                    : "expected \"" + want + "\" but got " + actual;
+                    : "expected \"" + want + "\" but got " + shorten(actual);
         }
         JsonNode got = actual.path("tool_calls");
         if (!got.isArray() || got.size() != calls.size()) {
-            return "expected " + calls.size() + " tool call(s) but got " + actual;
+            return "expected " + calls.size() + " tool call(s) but got " + shorten(actual);
         }
         try {
             for (int i = 0; i < calls.size(); i++) {
@@ -146,6 +149,11 @@ class DefaultModelTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String shorten(JsonNode message) {
+        String text = message.toString();
+        return text.length() <= 300 ? text : text.substring(0, 300) + "…";
     }
 
     private static JsonNode last(JsonNode array) {
