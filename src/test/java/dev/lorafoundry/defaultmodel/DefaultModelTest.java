@@ -85,7 +85,10 @@ class DefaultModelTest {
         List<String> wrong = new ArrayList<>();
         for (JsonNode prompt : prompts) {
             JsonNode expected = last(prompt.path("messages"));
+            long started = System.nanoTime();
             JsonNode message = chat(model, request(prompt)).path("choices").get(0).path("message");
+            System.out.printf("%s %-26s %5.0f ms  %s%n", model, prompt.path("id").asText(),
+                    (System.nanoTime() - started) / 1e6, shorten(message));
             String problem = compare(expected, message);
             if (problem != null) {
                 wrong.add(prompt.path("id").asText() + ": " + problem);
