@@ -14,9 +14,10 @@ import java.util.Optional;
 
 /**
  * The project's own default-model pipeline, one command from a seed (bin/make-default-model): generate the pre-training
- * corpus and the SFT conversations (plain and pirate), train the tokenizer on them, then — once the trainer exists —
- * pre-train the model, fine-tune it on the conversations, and train the pirate adapter. Everything it writes depends on
- * the options only.
+ * corpus and the SFT conversations (plain and pirate), train the tokenizer on them, then pre-train the model from random
+ * weights, fine-tune all its weights on the conversations, and train the pirate LoRA adapter over it
+ * ({@link FoundryTraining}). Everything it writes depends on the options only (the trained weights up to the order of
+ * libtorch's multithreaded sums).
  */
 public final class FoundryPipeline {
 
@@ -61,37 +62,53 @@ public final class FoundryPipeline {
     static final int TOKENIZER_SAMPLE_STEP = 10;
 
     private final Options options;
+    private final FoundryTraining training;
 
+    /** A pipeline that makes the data only. */
     public FoundryPipeline(Options options) {
+        this(options, null);
+    }
+
+    /** A pipeline that also trains, as {@code plan} says (null: data only). */
+    public FoundryPipeline(Options options, TrainingPlan plan) {
         this.options = options;
+        this.training = plan == null ? null : new FoundryTraining(plan, options.seed(), options.out());
     }
 
     public static void main(String[] args) {
         Options options;
+        TrainingPlan plan;
         try {
-            options = parse(args);
+            List<String> rest = new ArrayList<>(List.of(args));
+            plan = TrainingPlan.take(rest);
+            options = parse(rest.toArray(String[]::new));
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.err.println(USAGE);
             System.exit(2);
             return;
         }
-        FoundryPipeline pipeline = new FoundryPipeline(options);
+        FoundryPipeline pipeline = new FoundryPipeline(options, plan);
         long start = System.nanoTime();
         Outputs outputs = pipeline.makeData();
         System.out.printf("data and tokenizer made in %.1f s%n", (System.nanoTime() - start) / 1e9);
         Optional<Path> base = pipeline.pretrain(outputs);
+        System.out.printf("after pre-training: %.1f s%n", (System.nanoTime() - start) / 1e9);
         Optional<Path> chat = base.flatMap(b -> pipeline.supervisedFineTune(b, outputs));
+        System.out.printf("after SFT: %.1f s%n", (System.nanoTime() - start) / 1e9);
         Optional<Path> adapter = chat.flatMap(c -> pipeline.trainPirateAdapter(c, outputs));
-        if (adapter.isEmpty()) {
-            System.out.println("pre-training, SFT and the pirate adapter: not run yet — the trainer they need is being "
-                    + "built (see FoundryPipeline.pretrain/supervisedFineTune/trainPirateAdapter)");
+        if (adapter.isPresent()) {
+            System.out.printf("done in %.1f s: the default model is %s, the example adapter %s%n"
+                            + "ship them with: rm -rf models/%s adapters/%s && cp -r %s models/ && cp -r %s adapters/%n",
+                    (System.nanoTime() - start) / 1e9, chat.get(), adapter.get(), FoundryTraining.MODEL_NAME,
+                    FoundryTraining.ADAPTER_NAME, chat.get(), adapter.get());
         }
     }
 
     static final String USAGE = """
             usage: bin/make-default-model [--out DIR] [--seed N] [--vocab-size N] [--conversations N] [--corpus-chars N]
-                                          [--name NAME] [--author AUTHOR] [--identity-source identity.json]""";
+                                          [--name NAME] [--author AUTHOR] [--identity-source identity.json]
+                                          """ + TrainingPlan.USAGE;
 
     static Options parse(String[] args) {
         Options o = Options.defaults(Path.of("target/default-model"));
@@ -192,28 +209,27 @@ public final class FoundryPipeline {
     }
 
     /**
-     * HOOK (not implemented yet): full-parameter pre-training of a small Llama-shaped model on {@code outputs.corpus()}
-     * with {@code outputs.tokenizerDir()}, seeded with {@code options.seed()}. Returns the base model folder once the
-     * trainer exists; until then nothing is trained and this returns empty.
+     * Full-parameter pre-training of a small Llama from random weights on {@code outputs.corpus()} with the trained
+     * tokenizer, seeded with {@code options.seed()}; the base model's folder, or empty when only data is made.
      */
     Optional<Path> pretrain(Outputs outputs) {
-        return Optional.empty();
+        return training == null ? Optional.empty() : Optional.of(training.pretrain(outputs));
     }
 
     /**
-     * HOOK (not implemented yet): SFT of the pre-trained model on {@code outputs.sft()}; the result is the default model
-     * (≤ 20 MB) for models/, checked against {@code outputs.shipped()}. Empty until the trainer exists.
+     * Full SFT of the pre-trained model on {@code outputs.sft()}: the default model (≤ 20 MB) for models/, its token
+     * accuracy on {@code outputs.shipped()} printed at the end.
      */
     Optional<Path> supervisedFineTune(Path baseModel, Outputs outputs) {
-        return Optional.empty();
+        return training == null ? Optional.empty() : Optional.of(training.supervisedFineTune(baseModel, outputs));
     }
 
     /**
-     * HOOK (not implemented yet): LoRA SFT of the default model on {@code outputs.pirateSft()}, giving the example
-     * adapter for adapters/, checked against {@code outputs.pirateShipped()}. Empty until the trainer exists.
+     * LoRA SFT of the default model on {@code outputs.pirateSft()}: the example adapter for adapters/, its token
+     * accuracy on {@code outputs.pirateShipped()} printed at the end.
      */
     Optional<Path> trainPirateAdapter(Path chatModel, Outputs outputs) {
-        return Optional.empty();
+        return training == null ? Optional.empty() : Optional.of(training.trainPirateAdapter(chatModel, outputs));
     }
 
     private static void writeText(Path file, String text) {

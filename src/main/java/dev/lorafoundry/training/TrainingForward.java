@@ -58,7 +58,7 @@ final class TrainingForward {
         this.dataType = weights.dataType();
     }
 
-    /** Runs the batch; every array it creates belongs to {@code manager}. */
+    /** Runs the batch; every array it creates belongs to {@code manager}. {@code lora} may be null (no adapter). */
     Result run(NDManager manager, LoraTensors lora, TrainingBatch batch, Options options) {
         if (batch.trainedTokens() == 0) {
             return new Result(0, 0, 0, options.logprobs() ? new double[0] : null);
@@ -170,16 +170,25 @@ final class TrainingForward {
 
         private NDArray embeddings() {
             int hidden = config.hiddenSize();
-            float[] values = weights.embed().apply(batch.inputIds());
-            if (options.neftuneAlpha() > 0) {
-                // HF's NEFTune: uniform noise of magnitude alpha / √(seq_len · hidden) on the embedding output.
-                double magnitude = options.neftuneAlpha() / Math.sqrt((double) batch.length() * hidden);
-                SplittableRandom random = new SplittableRandom(options.noiseSeed() ^ 0x5DEECE66DL);
-                for (int i = 0; i < values.length; i++) {
-                    values[i] += (float) ((random.nextDouble() * 2 - 1) * magnitude);
-                }
+            Shape shape = new Shape((long) batch.rows() * batch.length(), hidden);
+            if (weights.embedTable() != null) {
+                // Trainable embeddings: gather the rows in the graph so the table gets its gradient.
+                NDArray rows = weights.embedTable().get(manager.create(toLongs(batch.inputIds())));
+                return options.neftuneAlpha() > 0 ? rows.add(array(neftuneNoise(new float[(int) shape.size()]), shape))
+                        : rows;
             }
-            return array(values, new Shape((long) batch.rows() * batch.length(), hidden));
+            float[] values = weights.embed().apply(batch.inputIds());
+            return array(options.neftuneAlpha() > 0 ? neftuneNoise(values) : values, shape);
+        }
+
+        /** HF's NEFTune: uniform noise of magnitude alpha / √(seq_len · hidden) added to the embedding output. */
+        private float[] neftuneNoise(float[] values) {
+            double magnitude = options.neftuneAlpha() / Math.sqrt((double) batch.length() * config.hiddenSize());
+            SplittableRandom random = new SplittableRandom(options.noiseSeed() ^ 0x5DEECE66DL);
+            for (int i = 0; i < values.length; i++) {
+                values[i] += (float) ((random.nextDouble() * 2 - 1) * magnitude);
+            }
+            return values;
         }
 
         private NDArray layer(int index, NDArray x) {
@@ -225,7 +234,7 @@ final class TrainingForward {
             if (w.bias(kind) != null) {
                 y = y.add(w.bias(kind));
             }
-            if (lora.adapts(layer, kind)) {
+            if (lora != null && lora.adapts(layer, kind)) {
                 NDArray input = options.dropout() > 0 ? x.mul(dropoutMask(x.getShape(), layer, kind)) : x;
                 NDArray delta = input.matMul(lora.a(layer, kind).transpose()).matMul(lora.b(layer, kind).transpose());
                 y = y.add(delta.mul(lora.scale()));

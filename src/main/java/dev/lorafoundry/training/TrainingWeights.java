@@ -10,14 +10,24 @@ import dev.lorafoundry.model.lora.ProjectionKind;
 import java.util.function.Function;
 
 /**
- * The frozen base weights as the training forward reads them: the serving model's own float32 arrays (shared, never
- * written), or float64 copies of them for gradient checks.
+ * The base weights as the training forward reads them: the serving model's own float32 arrays (shared, never
+ * written), float64 copies of them for gradient checks, or — for full-parameter training — arrays that record
+ * gradients, with the embedding table among them.
  *
- * @param layers  per decoder layer
- * @param embed   token ids → their embedding rows, float32 [ids × hidden]
+ * @param layers     per decoder layer
+ * @param embed      token ids → their embedding rows, float32 [ids × hidden]; unused when embedTable is set
+ * @param embedTable the embedding matrix [vocab × hidden] as an array the forward gathers rows from (so its gradient
+ *                   is recorded), or null to look rows up through {@code embed}
  */
 public record TrainingWeights(ModelConfig config, DataType dataType, Layer[] layers, NDArray finalNorm,
-                              NDArray lmHeadT, RotaryEmbedding rope, Function<int[], float[]> embed) {
+                              NDArray lmHeadT, RotaryEmbedding rope, Function<int[], float[]> embed,
+                              NDArray embedTable) {
+
+    /** Weights whose embedding rows are looked up in Java (frozen embeddings). */
+    public TrainingWeights(ModelConfig config, DataType dataType, Layer[] layers, NDArray finalNorm, NDArray lmHeadT,
+                           RotaryEmbedding rope, Function<int[], float[]> embed) {
+        this(config, dataType, layers, finalNorm, lmHeadT, rope, embed, null);
+    }
 
     /**
      * One decoder layer.
