@@ -81,6 +81,10 @@ final class TrainingForward {
         final NDArray cos;
         final NDArray sin;
         final NDArray mask;
+        final NDArray attentionScale;
+        final NDArray loraScale;
+        final NDArray lossScale;
+        final NDArray normEpsilon;
 
         Step(NDManager manager, LoraTensors lora, TrainingBatch batch, Options options) {
             this.manager = manager;
@@ -91,6 +95,10 @@ final class TrainingForward {
             this.cos = tables[0];
             this.sin = tables[1];
             this.mask = attentionMask();
+            this.attentionScale = scalar(1.0 / Math.sqrt(config.headDim()));
+            this.loraScale = scalar(lora == null ? 0 : lora.scale());
+            this.lossScale = scalar(options.lossScale());
+            this.normEpsilon = scalar(config.rmsNormEps());
         }
 
         Result plain() {
@@ -154,7 +162,7 @@ final class TrainingForward {
             NDArray picked = logp.gather(targets, 1);
             NDArray lossSum = picked.sum().neg();
             if (backward) {
-                NDArray scaled = lossSum.mul(options.lossScale());
+                NDArray scaled = lossSum.mul(lossScale);
                 JniUtils.backward((PtNDArray) scaled, (PtNDArray) scaled.onesLike(), false, false);
             }
             long[] argmax = logits.argMax(1).toLongArray();
@@ -214,7 +222,7 @@ final class TrainingForward {
             NDArray queries = q.transpose(0, 2, 1, 3).reshape(rows, kvHeads, group * length, headDim);
             NDArray keys = k.transpose(0, 2, 3, 1);
             NDArray values = v.transpose(0, 2, 1, 3);
-            NDArray scores = queries.matMul(keys).mul(1.0 / Math.sqrt(headDim))
+            NDArray scores = queries.matMul(keys).mul(attentionScale)
                     .reshape(rows, kvHeads, group, length, length).add(mask)
                     .reshape(rows, kvHeads, group * length, length);
             NDArray context = scores.softmax(-1).matMul(values)
@@ -225,7 +233,7 @@ final class TrainingForward {
             NDArray normed2 = rmsNorm(x, w.postNorm());
             NDArray gate = project(normed2, index, ProjectionKind.GATE, w);
             NDArray up = project(normed2, index, ProjectionKind.UP, w);
-            return x.add(project(Activation.swish(gate, 1f).mul(up), index, ProjectionKind.DOWN, w));
+            return x.add(project(gate.mul(Activation.sigmoid(gate)).mul(up), index, ProjectionKind.DOWN, w));
         }
 
         /** x·Wᵀ + b, plus scale·(dropout(x)·Aᵀ)·Bᵀ when the projection is adapted. */
@@ -237,7 +245,7 @@ final class TrainingForward {
             if (lora != null && lora.adapts(layer, kind)) {
                 NDArray input = options.dropout() > 0 ? x.mul(dropoutMask(x.getShape(), layer, kind)) : x;
                 NDArray delta = input.matMul(lora.a(layer, kind).transpose()).matMul(lora.b(layer, kind).transpose());
-                y = y.add(delta.mul(lora.scale()));
+                y = y.add(delta.mul(loraScale));
             }
             return y;
         }
@@ -255,7 +263,7 @@ final class TrainingForward {
         }
 
         private NDArray rmsNorm(NDArray x, NDArray weight) {
-            NDArray rms = x.square().mean(new int[] {-1}, true).add(config.rmsNormEps()).sqrt();
+            NDArray rms = x.square().mean(new int[] {-1}, true).add(normEpsilon).sqrt();
             return x.div(rms).mul(weight);
         }
 
@@ -302,6 +310,16 @@ final class TrainingForward {
                 }
             }
             return array(values, new Shape(batch.rows(), 1, 1, length, length));
+        }
+
+        /**
+         * A constant of the step's graph, owned by the step's manager. Never {@code x.mul(Number)}: DJL wraps the
+         * number in an array over a direct buffer and closes it at once, so the buffer may be freed by the garbage
+         * collector before the backward pass reads the value autograd saved (seen as zero or NaN gradients).
+         */
+        private NDArray scalar(double value) {
+            NDArray number = manager.create(value);
+            return dataType == DataType.FLOAT64 ? number : number.toType(dataType, false);
         }
 
         private NDArray array(float[] values, Shape shape) {

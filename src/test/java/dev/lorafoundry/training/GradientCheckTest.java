@@ -136,4 +136,48 @@ class GradientCheckTest {
             }
         }
     }
+
+    /**
+     * Constants the backward pass reads must outlive the forward: a garbage collection between the layers (which frees
+     * every direct buffer no live array holds) leaves the gradients exactly as they are without one. DJL's
+     * {@code x.mul(Number)} once broke this (zero, huge or NaN gradients on some machines).
+     */
+    @Test
+    void gradientsSurviveAGarbageCollectionBetweenLayers() {
+        TrainingBatch batch = batch();
+        TrainingForward forward = new TrainingForward(TrainingWeights.of(model));
+        for (boolean checkpointing : new boolean[] {false, true}) {
+            GradientStep.Settings settings = new GradientStep.Settings(checkpointing, 0.1, 5, 3L, DataType.FLOAT32);
+            LoraParameters quiet = parameters();
+            quiet.zeroGradients();
+            GradientStep.micro(forward, quiet, manager, batch, 0, batch.trainedTokens(), settings, null,
+                    new GradientStep.Totals(0, 0, 0, 0));
+            LoraParameters collected = parameters();
+            collected.zeroGradients();
+            GradientStep.micro(forward, collected, manager, batch, 0, batch.trainedTokens(), settings,
+                    GradientCheckTest::collectGarbage, new GradientStep.Totals(0, 0, 0, 0));
+            for (int t = 0; t < quiet.gradients().size(); t++) {
+                float[] expected = quiet.gradients().get(t);
+                float[] actual = collected.gradients().get(t);
+                for (int i = 0; i < expected.length; i++) {
+                    assertTrue(Math.abs(expected[i] - actual[i]) <= 1e-6 * Math.abs(expected[i]) + 1e-9,
+                            quiet.tensorNames().get(t) + "[" + i + "] (checkpointing " + checkpointing + "): "
+                                    + actual[i] + " after a collection, " + expected[i] + " without");
+                }
+            }
+        }
+    }
+
+    /** A full collection, then time for the cleaner thread to free the direct buffers it found unreachable. */
+    private static void collectGarbage() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
 }
