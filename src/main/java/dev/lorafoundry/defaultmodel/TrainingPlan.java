@@ -41,7 +41,8 @@ public record TrainingPlan(int hidden, int intermediate, int layers, int heads, 
                 null, null);
     }
 
-    static final String USAGE = "[--pretrain-steps N] [--sft-epochs X] [--pirate-epochs X] [--layers N] [--dtype F32|BF16]"
+    static final String USAGE = "[--pretrain-steps N] [--sft-epochs X] [--sft-batch N] [--sft-lr X] [--pirate-epochs X] [--layers N]"
+            + " [--dtype F32|BF16]"
             + " [--threads N] [--base DIR | --chat DIR] [--data-only true]";
 
     /**
@@ -68,6 +69,14 @@ public record TrainingPlan(int hidden, int intermediate, int layers, int heads, 
                             p.threads);
                     case "--threads" -> p.with(p.pretrainSteps, p.sftEpochs, p.pirateEpochs, p.layers, p.dtype,
                             Integer.parseInt(value));
+                    case "--sft-batch" -> new TrainingPlan(p.hidden, p.intermediate, p.layers, p.heads, p.kvHeads,
+                            p.pretrainSteps, p.pretrainBlock, p.pretrainBatch, p.pretrainLr, p.sftEpochs,
+                            Integer.parseInt(value), p.sftCutoff, p.sftLr, p.pirateEpochs, p.pirateRank, p.pirateLr,
+                            p.dtype, p.threads, p.base, p.chat);
+                    case "--sft-lr" -> new TrainingPlan(p.hidden, p.intermediate, p.layers, p.heads, p.kvHeads,
+                            p.pretrainSteps, p.pretrainBlock, p.pretrainBatch, p.pretrainLr, p.sftEpochs, p.sftBatch,
+                            p.sftCutoff, Double.parseDouble(value), p.pirateEpochs, p.pirateRank, p.pirateLr,
+                            p.dtype, p.threads, p.base, p.chat);
                     case "--base" -> new TrainingPlan(p.hidden, p.intermediate, p.layers, p.heads, p.kvHeads,
                             p.pretrainSteps, p.pretrainBlock, p.pretrainBatch, p.pretrainLr, p.sftEpochs, p.sftBatch,
                             p.sftCutoff, p.sftLr, p.pirateEpochs, p.pirateRank, p.pirateLr, p.dtype, p.threads,
