@@ -41,9 +41,8 @@ public record TrainingPlan(int hidden, int intermediate, int layers, int heads, 
                 null, null);
     }
 
-    static final String USAGE = "[--pretrain-steps N] [--sft-epochs X] [--sft-batch N] [--sft-lr X] [--pirate-epochs X] [--layers N]"
-            + " [--dtype F32|BF16]"
-            + " [--threads N] [--base DIR | --chat DIR] [--data-only true]";
+    static final String USAGE = "[--pretrain-steps N] [--sft-epochs X] [--sft-batch N] [--sft-lr X] [--pirate-epochs X]"
+            + " [--layers N] [--dtype F32|BF16] [--threads N] [--base DIR | --chat DIR] [--data-only true]";
 
     /**
      * Takes this plan's options out of {@code args} (the rest stay for {@link FoundryPipeline#parse}); returns the
