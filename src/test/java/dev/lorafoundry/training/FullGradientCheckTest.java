@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.lorafoundry.model.ModelConfig;
-import dev.lorafoundry.training.data.EncodedExample;
-import dev.lorafoundry.training.data.PackedSequence;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,32 +58,6 @@ class FullGradientCheckTest {
         return p;
     }
 
-    private static TrainingBatch batch(int vocab) {
-        SplittableRandom random = new SplittableRandom(7);
-        int[] single = new int[11];
-        boolean[] singleLoss = new boolean[11];
-        for (int i = 0; i < single.length; i++) {
-            single[i] = random.nextInt(vocab);
-            singleLoss[i] = i >= 4;
-        }
-        int length = 14;
-        int[] ids = new int[length];
-        boolean[] loss = new boolean[length];
-        int[] positions = new int[length];
-        int[] segments = new int[length];
-        for (int i = 0; i < length; i++) {
-            boolean first = i < 6;
-            ids[i] = random.nextInt(vocab);
-            segments[i] = i < 13 ? (first ? 1 : 2) : 0;
-            positions[i] = first ? i : i - 6;
-            loss[i] = segments[i] != 0 && positions[i] >= 2;
-        }
-        List<PackedSequence> rows = new ArrayList<>();
-        rows.add(TrainingBatch.single(new EncodedExample(single, singleLoss)));
-        rows.add(new PackedSequence(ids, loss, positions, segments));
-        return TrainingBatch.of(rows, 0);
-    }
-
     /** Mean token loss in float64, no graph. */
     private static double loss64(FullParameters p, TrainingBatch batch) {
         try (NDManager step = manager.newSubManager()) {
@@ -102,7 +72,7 @@ class FullGradientCheckTest {
     @ValueSource(booleans = {false, true})
     void everyWeightsGradientMatchesFloat64FiniteDifferences(boolean tied) {
         ModelConfig config = config(tied);
-        TrainingBatch batch = batch(config.vocabSize());
+        TrainingBatch batch = TrainingModels.gradientCheckBatch(config.vocabSize());
         FullParameters p = parameters(config);
         p.zeroGradients();
         FullTrainer.micro(p, manager, batch, batch.trainedTokens(), 1L);

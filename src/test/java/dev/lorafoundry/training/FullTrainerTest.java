@@ -4,11 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lorafoundry.engine.Engine;
-import dev.lorafoundry.engine.FinishReason;
-import dev.lorafoundry.engine.GeneratedToken;
-import dev.lorafoundry.engine.GenerationListener;
-import dev.lorafoundry.engine.GenerationRequest;
-import dev.lorafoundry.engine.SamplingParams;
 import dev.lorafoundry.model.ModelConfig;
 import dev.lorafoundry.model.SafetensorsReader;
 import dev.lorafoundry.testsupport.EngineTestConfig;
@@ -18,9 +13,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,30 +68,8 @@ class FullTrainerTest {
             for (int i = 0; i < records.size(); i++) {
                 String prompt = records.get(i).get("instruction").asText();
                 String answer = records.get(i).get("output").asText();
-                assertEquals(answer, generate(engine, prompt), "answer to \"" + prompt + "\"");
+                assertEquals(answer, GreedyChat.answer(engine, prompt, null), "answer to \"" + prompt + "\"");
             }
         }
-    }
-
-    private static String generate(Engine engine, String userMessage) throws Exception {
-        String text = engine.chatTemplate().render(List.of(Map.of("role", "user", "content", userMessage)), null, true,
-                Map.of());
-        int[] prompt = engine.tokenizer().encode(text, false);
-        CompletableFuture<String> done = new CompletableFuture<>();
-        StringBuilder out = new StringBuilder();
-        engine.submit(new GenerationRequest(prompt, SamplingParams.greedy(200), -1, new GenerationListener() {
-            public void onToken(GeneratedToken token) {
-                out.append(token.text());
-            }
-
-            public void onFinish(FinishReason reason, int promptTokens, int completionTokens) {
-                done.complete(out.toString());
-            }
-
-            public void onError(Throwable error) {
-                done.completeExceptionally(error);
-            }
-        }, null, null));
-        return done.get(60, TimeUnit.SECONDS);
     }
 }

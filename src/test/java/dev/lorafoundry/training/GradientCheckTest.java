@@ -7,9 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.lorafoundry.model.LlamaModel;
 import dev.lorafoundry.model.ModelConfig;
-import dev.lorafoundry.training.data.PackedSequence;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -56,32 +54,6 @@ class GradientCheckTest {
         return p;
     }
 
-    private static TrainingBatch batch() {
-        SplittableRandom random = new SplittableRandom(7);
-        int[] single = new int[11];
-        boolean[] singleLoss = new boolean[11];
-        for (int i = 0; i < single.length; i++) {
-            single[i] = random.nextInt(config.vocabSize());
-            singleLoss[i] = i >= 4;
-        }
-        int length = 14;
-        int[] ids = new int[length];
-        boolean[] loss = new boolean[length];
-        int[] positions = new int[length];
-        int[] segments = new int[length];
-        for (int i = 0; i < length; i++) {
-            boolean first = i < 6;
-            ids[i] = random.nextInt(config.vocabSize());
-            segments[i] = i < 13 ? (first ? 1 : 2) : 0;
-            positions[i] = first ? i : i - 6;
-            loss[i] = segments[i] != 0 && positions[i] >= 2;
-        }
-        List<PackedSequence> rows = new ArrayList<>();
-        rows.add(TrainingBatch.single(new dev.lorafoundry.training.data.EncodedExample(single, singleLoss)));
-        rows.add(new PackedSequence(ids, loss, positions, segments));
-        return TrainingBatch.of(rows, 0);
-    }
-
     /** Mean token loss in float64, no graph. */
     private static double loss64(TrainingForward forward, LoraParameters p, TrainingBatch batch) {
         try (NDManager step = manager.newSubManager()) {
@@ -93,7 +65,7 @@ class GradientCheckTest {
 
     @Test
     void loraGradientsMatchFloat64FiniteDifferences() {
-        TrainingBatch batch = batch();
+        TrainingBatch batch = TrainingModels.gradientCheckBatch(config.vocabSize());
         TrainingWeights weights32 = TrainingWeights.of(model);
         try (NDManager float64 = manager.newSubManager()) {
             TrainingForward forward64 = new TrainingForward(weights32.toFloat64(float64));
@@ -144,7 +116,7 @@ class GradientCheckTest {
      */
     @Test
     void gradientsSurviveAGarbageCollectionBetweenLayers() {
-        TrainingBatch batch = batch();
+        TrainingBatch batch = TrainingModels.gradientCheckBatch(config.vocabSize());
         TrainingForward forward = new TrainingForward(TrainingWeights.of(model));
         for (boolean checkpointing : new boolean[] {false, true}) {
             GradientStep.Settings settings = new GradientStep.Settings(checkpointing, 0.1, 5, 3L, DataType.FLOAT32);
