@@ -27,7 +27,7 @@ final class FullTensors {
 
     FullTensors(FullParameters parameters, NDManager manager, DataType dataType, boolean requireGrad) {
         for (FullParameters.Tensor t : parameters.all()) {
-            NDArray array = create(manager, t.values(), new Shape(t.shape()), dataType);
+            NDArray array = LoraTensors.create(manager, t.values(), new Shape(t.shape()), dataType);
             if (requireGrad) {
                 array.setRequiresGradient(true);
             }
@@ -49,17 +49,6 @@ final class FullTensors {
         NDArray lmHead = config.tieWordEmbeddings() ? embed : leaves.get("lm_head.weight");
         this.weights = new TrainingWeights(config, dataType, layers, leaves.get("model.norm.weight"),
                 lmHead.transpose(), RotaryEmbedding.of(config), null, embed);
-    }
-
-    private static NDArray create(NDManager manager, float[] values, Shape shape, DataType dataType) {
-        if (dataType == DataType.FLOAT32) {
-            return manager.create(values, shape);
-        }
-        double[] doubles = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            doubles[i] = values[i];
-        }
-        return manager.create(doubles, shape);
     }
 
     TrainingWeights weights() {

@@ -36,7 +36,8 @@ final class LoraTensors {
         }
     }
 
-    private static NDArray create(NDManager manager, float[] values, Shape shape, DataType dataType) {
+    /** A float32 master copy as a tensor of {@code dataType} (float32 or float64), owned by {@code manager}. */
+    static NDArray create(NDManager manager, float[] values, Shape shape, DataType dataType) {
         if (dataType == DataType.FLOAT32) {
             return manager.create(values, shape);
         }
