@@ -5,7 +5,8 @@ src/test/resources/defaultmodel/shipped-prompts*.jsonl are rendered with the mod
 (apply_chat_template) and answered greedily; the answer text (or the <tool_call> JSON) must be the expected one.
 
 Usage, from the project root (the venv has torch, transformers and peft):
-    /work/venv/bin/python tools/defaultmodel/validate_default_model.py
+    /work/venv/bin/python tools/defaultmodel/validate_default_model.py [DIR]
+DIR holds foundry-tiny/ and pirate/ as bin/make-default-model writes them (default: models/ and adapters/).
 Exits 1 when an answer differs.
 """
 import json
@@ -15,8 +16,9 @@ from pathlib import Path
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-MODEL = Path("models/foundry-tiny")
-ADAPTER = Path("adapters/pirate")
+ROOT = Path(sys.argv[1]) if len(sys.argv) > 1 else None
+MODEL = ROOT / "foundry-tiny" if ROOT else Path("models/foundry-tiny")
+ADAPTER = ROOT / "pirate" if ROOT else Path("adapters/pirate")
 PROMPTS = Path("src/test/resources/defaultmodel")
 
 

@@ -52,7 +52,7 @@ public interface LoraFoundryConfig {
 
     interface Model {
         /** Hugging Face model folder; default: the model shipped in models/. */
-        @WithDefault("models/placeholder-random-tiny")
+        @WithDefault("models/foundry-tiny")
         String path();
 
         /** The id served in /v1/models; default: the folder name. */

@@ -124,6 +124,37 @@ public final class ConversationGenerator {
         return new GeneratedChats(training, shipped);
     }
 
+    /**
+     * One single-turn conversation for every way the generator asks who the assistant is (greetings, who are you, its
+     * name, its maker, "are you X?"), answered in this style: an identity data set in the words the default model was
+     * trained on, so a short LoRA fine-tune can swap the name and author without having to learn new phrasing.
+     */
+    public List<Conversation> identityConversations() {
+        List<Conversation> conversations = new ArrayList<>();
+        for (String[] greeting : GREETINGS) {
+            conversations.add(single(greeting[0], style.greeting(greeting[1])));
+        }
+        for (String question : WHO_ARE_YOU) {
+            conversations.add(single(question, style.whoAreYou()));
+        }
+        for (String question : NAME) {
+            conversations.add(single(question, style.name()));
+        }
+        for (String question : CREATOR) {
+            conversations.add(single(question, style.creator()));
+        }
+        for (String other : OTHERS) {
+            for (String form : ARE_YOU) {
+                conversations.add(single(form.formatted(other), style.notSomeoneElse(other)));
+            }
+        }
+        return conversations;
+    }
+
+    private static Conversation single(String question, String answer) {
+        return new Conversation(0, null, null, List.of(Turn.user(question), Turn.assistant(answer)));
+    }
+
     /** Arithmetic never asked in SFT in any wording; pre-training text states them, the shipped prompts ask them. */
     static final List<ArithmeticProblem> HELD_OUT_PROBLEMS = List.of(
             new ArithmeticProblem(7, Operation.PLUS, 8),

@@ -31,8 +31,8 @@ public final class FoundryPipeline {
      * @param corpusChars    approximate size of the pre-training text
      * @param modelMaxLength the tokenizer's model_max_length
      * @param identity       the assistant's name and author
-     * @param identitySource LLaMA-Factory's identity.json to convert for the README demo, or null to skip
-     * @param demoIdentity   the identity filled into that data set
+     * @param identitySource LLaMA-Factory's identity.json to convert as well, or null to skip
+     * @param demoIdentity   the identity the README demo teaches (the identity data sets' name and author)
      */
     public record Options(Path out, long seed, int vocabSize, int conversations, int corpusChars, int modelMaxLength,
                           AssistantIdentity identity, Path identitySource, AssistantIdentity demoIdentity) {
@@ -52,7 +52,7 @@ public final class FoundryPipeline {
      * @param pirateSft     the pirate adapter's SFT conversations (same questions)
      * @param pirateShipped the pirate adapter's shipped prompts
      * @param tokenizerDir  tokenizer.json and tokenizer_config.json
-     * @param identityDemo  the converted identity data set, or null when not asked for
+     * @param identityDemo  the README demo's identity data set (the demo name in the default model's own phrasing)
      * @param vocabSize     tokens in the tokenizer, added tokens included
      */
     public record Outputs(Path corpus, Path sft, Path shipped, Path pirateSft, Path pirateShipped, Path tokenizerDir,
@@ -197,13 +197,20 @@ public final class FoundryPipeline {
         report("tokenizer", tokenizerDir, vocabSize + " tokens (" + model.merges().size() + " merges), text rendered and counted in "
                 + String.format("%.1f s, merges learned in %.1f s", renderSeconds, (System.nanoTime() - start) / 1e9));
 
-        Path identityDemo = null;
+        // The README demo's identity data set: the default model's own identity questions, answered with the demo name.
+        AssistantIdentity demo = options.demoIdentity();
+        String demoName = demo.name().toLowerCase(java.util.Locale.ROOT);
+        Path identityDemo = data.resolve("identity-" + demoName + ".jsonl");
+        List<Conversation> identityConversations = new ConversationGenerator(new PlainAnswers(demo)).identityConversations();
+        ChatRecordWriter.write(identityDemo, identityConversations.stream().map(ChatRecordWriter::record).toList());
+        report("identity data set", identityDemo, identityConversations.size() + " conversations as " + demo.name()
+                + " by " + demo.author());
         if (options.identitySource() != null) {
-            AssistantIdentity demo = options.demoIdentity();
-            identityDemo = data.resolve("identity-" + demo.name().toLowerCase(java.util.Locale.ROOT) + ".jsonl");
+            Path converted = data.resolve("identity-" + demoName + "-llamafactory.jsonl");
             List<ObjectNode> records = IdentityDatasetConverter.convert(options.identitySource(), demo);
-            ChatRecordWriter.write(identityDemo, records);
-            report("identity data set", identityDemo, records.size() + " conversations as " + demo.name() + " by " + demo.author());
+            ChatRecordWriter.write(converted, records);
+            report("LLaMA-Factory identity", converted, records.size() + " conversations as " + demo.name() + " by "
+                    + demo.author());
         }
         return new Outputs(corpus, sft, shipped, pirateSft, pirateShipped, tokenizerDir, identityDemo, vocabSize);
     }

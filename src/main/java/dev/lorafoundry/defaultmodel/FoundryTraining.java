@@ -59,12 +59,13 @@ final class FoundryTraining {
         Path dir = out.resolve("base");
         try (Tokenizer tokenizer = Tokenizer.load(outputs.tokenizerDir())) {
             int eos = tokenizer.eosTokenId().orElseThrow();
-            ModelConfig config = new ModelConfig("LlamaForCausalLM", "llama", plan.hidden(), plan.intermediate(),
-                    plan.layers(), plan.heads(), plan.kvHeads(), plan.hidden() / plan.heads(), outputs.vocabSize(),
-                    1e-6, 10000.0, null, 1024, true, false, false, List.of(eos), null);
+            ModelConfig config = new ModelConfig(plan.qkNorm() ? "Qwen3ForCausalLM" : "LlamaForCausalLM",
+                    plan.qkNorm() ? "qwen3" : "llama", plan.hidden(), plan.intermediate(), plan.layers(), plan.heads(),
+                    plan.kvHeads(), plan.hidden() / plan.heads(), outputs.vocabSize(), 1e-6, 10000.0, null, 1024, true,
+                    false, plan.qkNorm(), List.of(eos), null);
             FullParameters parameters = FullParameters.initialise(config, 0.02, seed);
-            System.out.printf("pre-training a %d-layer, hidden-%d Llama (%.2f M parameters) for %d steps of %d x %d"
-                    + " tokens%n", plan.layers(), plan.hidden(), parameters.parameterCount() / 1e6,
+            System.out.printf("pre-training a %d-layer, hidden-%d %s (%.2f M parameters) for %d steps of %d x %d"
+                    + " tokens%n", plan.layers(), plan.hidden(), config.architecture(), parameters.parameterCount() / 1e6,
                     plan.pretrainSteps(), plan.pretrainBatch(), plan.pretrainBlock());
             TrainingSpec spec = spec("pt", entry("pretrain", outputs.corpus(), DatasetFormat.TEXT), null,
                     plan.pretrainLr(), plan.pretrainBatch(), 0, plan.pretrainSteps(), plan.pretrainBlock(), 0, 0,

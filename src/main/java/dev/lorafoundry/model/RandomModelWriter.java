@@ -35,7 +35,7 @@ public final class RandomModelWriter {
 
     private RandomModelWriter() {}
 
-    /** The placeholder model committed in models/placeholder-random-tiny. */
+    /** A tiny random-weight Llama with a byte-level tokenizer: loads and streams like a real model, writes garbage. */
     public static RandomModelSpec placeholderSpec() {
         return new RandomModelSpec("placeholder-random-tiny", "LlamaForCausalLM", 256, 768, 4, 4, 2, null, 512, true,
                 "BF16", 1, null, 2048, 20250101L, 0.05);

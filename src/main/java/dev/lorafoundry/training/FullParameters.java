@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Every weight of a Llama decoder as trainable float32 tensors in Java memory (full-parameter training, LLaMA-Factory's
+ * Every weight of a Llama (or Qwen3: q/k norms) decoder as trainable float32 tensors in Java memory (full-parameter training, LLaMA-Factory's
  * {@code finetuning_type: full}): the embeddings, each layer's norms and projections, the final norm, and lm_head unless
  * it is tied to the embeddings. HF names and layout ([out × in] for projections); one gradient buffer per tensor.
  */
@@ -76,7 +76,7 @@ public final class FullParameters {
         return new FullParameters(config, list);
     }
 
-    /** HF tensor names and shapes of a plain Llama decoder (no biases, no q/k norms). */
+    /** HF tensor names and shapes of a Llama decoder without biases, with Qwen3's per-head q/k norms if it has them. */
     public static Map<String, long[]> shapes(ModelConfig c) {
         long hidden = c.hiddenSize();
         long q = (long) c.numHeads() * c.headDim();
@@ -91,6 +91,10 @@ public final class FullParameters {
             shapes.put(p + "self_attn.k_proj.weight", new long[] {kv, hidden});
             shapes.put(p + "self_attn.v_proj.weight", new long[] {kv, hidden});
             shapes.put(p + "self_attn.o_proj.weight", new long[] {hidden, q});
+            if (c.qkNorm()) {
+                shapes.put(p + "self_attn.q_norm.weight", new long[] {c.headDim()});
+                shapes.put(p + "self_attn.k_norm.weight", new long[] {c.headDim()});
+            }
             shapes.put(p + "post_attention_layernorm.weight", new long[] {hidden});
             shapes.put(p + "mlp.gate_proj.weight", new long[] {inter, hidden});
             shapes.put(p + "mlp.up_proj.weight", new long[] {inter, hidden});
@@ -104,10 +108,9 @@ public final class FullParameters {
     }
 
     private static void requireSupported(ModelConfig c) {
-        if (c.attentionBias() || c.qkNorm()) {
-            throw new IllegalArgumentException("full-parameter training supports plain Llama decoders only; this "
-                    + c.architecture() + " has " + (c.attentionBias() ? "q/k/v biases" : "q/k norms")
-                    + " — train a LoRA adapter on it instead");
+        if (c.attentionBias()) {
+            throw new IllegalArgumentException("full-parameter training supports Llama and Qwen3 decoders without "
+                    + "biases; this " + c.architecture() + " has q/k/v biases — train a LoRA adapter on it instead");
         }
     }
 

@@ -41,7 +41,9 @@ final class FullTensors {
             for (ProjectionKind kind : ProjectionKind.values()) {
                 weightsT[kind.ordinal()] = leaves.get(p + PROJECTION_NAMES[kind.ordinal()] + ".weight").transpose();
             }
-            layers[i] = new TrainingWeights.Layer(leaves.get(p + "input_layernorm.weight"), null, null,
+            // Qwen3's q/k norms when the model has them (null otherwise).
+            layers[i] = new TrainingWeights.Layer(leaves.get(p + "input_layernorm.weight"),
+                    leaves.get(p + "self_attn.q_norm.weight"), leaves.get(p + "self_attn.k_norm.weight"),
                     leaves.get(p + "post_attention_layernorm.weight"), weightsT,
                     new NDArray[ProjectionKind.values().length]);
         }

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes fully trained weights as a Hugging Face Llama folder: config.json, generation_config.json (greedy, the EOS
+ * Writes fully trained weights as a Hugging Face Llama (or Qwen3, with q/k norms) folder: config.json, generation_config.json (greedy, the EOS
  * ids), model.safetensors in F32 or BF16, and the tokenizer files copied from the tokenizer's folder — what
  * transformers' {@code from_pretrained} and this service load.
  */
@@ -64,8 +64,8 @@ public final class HfModelFolderWriter {
 
     private static ObjectNode config(ModelConfig c, String dtype, int padTokenId) {
         ObjectNode o = JSON.createObjectNode();
-        o.putArray("architectures").add("LlamaForCausalLM");
-        o.put("model_type", "llama");
+        o.putArray("architectures").add(c.qkNorm() ? "Qwen3ForCausalLM" : "LlamaForCausalLM");
+        o.put("model_type", c.qkNorm() ? "qwen3" : "llama");
         o.put("hidden_size", c.hiddenSize());
         o.put("intermediate_size", c.intermediateSize());
         o.put("num_hidden_layers", c.numLayers());

@@ -16,32 +16,44 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** datasets/identity-nova.jsonl: LLaMA-Factory's identity.json as OpenAI chat records, as Nova by Acme Labs. */
+/**
+ * The README demo's identity data set, datasets/identity-nova.jsonl: the default model's identity questions answered as
+ * Nova by Acme Labs, as the pipeline writes it; and LLaMA-Factory's identity.json converted with the same name filled in.
+ */
 class IdentityDatasetConverterTest {
 
     private static final Path SOURCE = Path.of("../shared/data/llamafactory/identity.json");
     private static final Path SHIPPED = Path.of("datasets/identity-nova.jsonl");
+    private static final AssistantIdentity NOVA = new AssistantIdentity("Nova", "Acme Labs");
 
     @Test
-    void shippedFileReadsAsChatRecordsWithTheNameFilledIn() throws Exception {
+    void shippedFileIsThePipelinesIdentityDataSet(@TempDir Path dir) throws Exception {
         ReadResult<Conversation> read = new OpenAiChatReader().read(SHIPPED);
         assertEquals(List.of(), read.problems());
-        assertEquals(91, read.records().size());
         String text = Files.readString(SHIPPED);
+        assertTrue(text.contains("\"Who are you?\"},{\"role\":\"assistant\",\"content\":\"I am Nova, a small AI assistant"
+                + " made by Acme Labs.\""), text);
+        assertFalse(text.contains("Foundry"), "the default model's own name is left in");
+        Path written = dir.resolve("identity-nova.jsonl");
+        ChatRecordWriter.write(written, new ConversationGenerator(new PlainAnswers(NOVA)).identityConversations()
+                .stream().map(ChatRecordWriter::record).toList());
+        assertEquals(Files.readString(written), text,
+                "regenerate with: bin/make-default-model --data-only true and copy data/identity-nova.jsonl");
+    }
+
+    @Test
+    void llamaFactorysIdentityJsonConvertsWithTheNameFilledIn(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isRegularFile(SOURCE), SOURCE + " (the shared LLaMA-Factory samples) is not on this machine");
+        Path written = dir.resolve("identity-nova-llamafactory.jsonl");
+        ChatRecordWriter.write(written, IdentityDatasetConverter.convert(SOURCE, NOVA));
+        ReadResult<Conversation> read = new OpenAiChatReader().read(written);
+        assertEquals(List.of(), read.problems());
+        assertEquals(91, read.records().size());
+        String text = Files.readString(written);
         assertFalse(text.contains("{{"), "a placeholder is left");
         assertTrue(text.contains("I am Nova, an AI assistant developed by Acme Labs."));
         for (Conversation c : read.records()) {
             assertEquals(2, c.turns().size());
         }
-    }
-
-    @Test
-    void shippedFileIsTheConversionOfLlamaFactorysIdentityJson(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isRegularFile(SOURCE), SOURCE + " (the shared LLaMA-Factory samples) is not on this machine");
-        List<ObjectNode> records = IdentityDatasetConverter.convert(SOURCE, new AssistantIdentity("Nova", "Acme Labs"));
-        Path written = dir.resolve("identity-nova.jsonl");
-        ChatRecordWriter.write(written, records);
-        assertEquals(Files.readString(SHIPPED), Files.readString(written),
-                "regenerate with: bin/make-default-model --identity-source " + SOURCE + " and copy data/identity-nova.jsonl");
     }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Full-parameter gradients (float32 autograd through the training forward, every weight a leaf: embeddings gathered in
  * the graph, norms, projections, lm_head or the tied embedding matrix) against central finite differences of the
- * loss computed in float64, on a tiny random GQA Llama, tied and untied. The batch has a padded row and a packed row of
+ * loss computed in float64, on a tiny random GQA Llama, tied and untied, and as a Qwen3 (q/k norms). The batch has a padded row and a packed row of
  * two examples.
  */
 class FullGradientCheckTest {
@@ -36,11 +36,14 @@ class FullGradientCheckTest {
         manager.close();
     }
 
-    private static ModelConfig config(boolean tied) {
+    /** The gradient-check model, with tied embeddings or not, as a Llama or as a Qwen3 (per-head q/k norms). */
+    private static ModelConfig config(String shape) {
         ModelConfig c = untied;
-        return new ModelConfig(c.architecture(), c.modelType(), c.hiddenSize(), c.intermediateSize(), c.numLayers(),
-                c.numHeads(), c.numKvHeads(), c.headDim(), c.vocabSize(), c.rmsNormEps(), c.ropeTheta(),
-                c.ropeScaling(), c.maxPositionEmbeddings(), tied, false, false, c.eosTokenIds(), c.bosTokenId());
+        boolean qkNorm = shape.startsWith("qwen3");
+        return new ModelConfig(qkNorm ? "Qwen3ForCausalLM" : c.architecture(), qkNorm ? "qwen3" : c.modelType(),
+                c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.numHeads(), c.numKvHeads(), c.headDim(),
+                c.vocabSize(), c.rmsNormEps(), c.ropeTheta(), c.ropeScaling(), c.maxPositionEmbeddings(),
+                shape.endsWith("tied") && !shape.endsWith("untied"), false, qkNorm, c.eosTokenIds(), c.bosTokenId());
     }
 
     /** Random weights on the 2⁻²⁰ grid; norms around 1 so their gradients are not special. */
@@ -69,9 +72,10 @@ class FullGradientCheckTest {
     }
 
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void everyWeightsGradientMatchesFloat64FiniteDifferences(boolean tied) {
-        ModelConfig config = config(tied);
+    @ValueSource(strings = {"llama-untied", "llama-tied", "qwen3-tied"})
+    void everyWeightsGradientMatchesFloat64FiniteDifferences(String shape) {
+        ModelConfig config = config(shape);
+        boolean tied = config.tieWordEmbeddings();
         TrainingBatch batch = TrainingModels.gradientCheckBatch(config.vocabSize());
         FullParameters p = parameters(config);
         p.zeroGradients();
@@ -101,13 +105,13 @@ class FullGradientCheckTest {
                 referenceSquares += reference * reference;
                 checked++;
                 assertTrue(Math.abs(trainer - reference) <= 1e-4 * Math.abs(reference) + 1e-7,
-                        t.name() + "[" + i + "] (tied " + tied + "): trainer " + trainer + " vs finite difference "
+                        t.name() + "[" + i + "] (" + shape + "): trainer " + trainer + " vs finite difference "
                                 + reference);
             }
         }
         double relative = Math.sqrt(errorSquares / referenceSquares);
-        System.out.printf("full-parameter gradient check (tied %s): %d entries in %d tensors, relative error %.2e%n",
-                tied, checked, p.all().size(), relative);
+        System.out.printf("full-parameter gradient check (%s): %d entries in %d tensors, relative error %.2e%n",
+                shape, checked, p.all().size(), relative);
         assertTrue(relative < 1e-4, "relative error " + relative);
         assertTrue(referenceSquares > 0, "the gradients checked are not all zero");
     }
