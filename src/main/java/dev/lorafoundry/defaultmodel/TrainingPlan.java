@@ -46,9 +46,10 @@ public record TrainingPlan(boolean qkNorm, int hidden, int intermediate, int lay
                 1, null, null);
     }
 
-    static final String USAGE = "[--qk-norm true|false] [--pretrain-steps N] [--sft-epochs X] [--sft-batch N]"
-            + " [--sft-lr X] [--pirate-epochs X]\n  [--layers N] [--dtype F32|BF16] [--threads N] [--base DIR | --chat DIR]"
-            + " [--data-only true]";
+    private static final String INDENT = " ".repeat("usage: bin/make-default-model ".length());
+    static final String USAGE = INDENT + "[--qk-norm true|false] [--pretrain-steps N] [--sft-epochs X] [--sft-batch N]"
+            + " [--sft-lr X]\n" + INDENT + "[--pirate-epochs X] [--layers N] [--dtype F32|BF16] [--threads N]\n" + INDENT
+            + "[--base DIR | --chat DIR] [--data-only true]";
 
     private static final List<String> OPTIONS = List.of("--qk-norm", "--pretrain-steps", "--sft-epochs", "--sft-batch",
             "--sft-lr", "--pirate-epochs", "--layers", "--dtype", "--threads", "--base", "--chat", "--data-only");
