@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Full-parameter gradients (float32 autograd through the training forward, every weight a leaf: embeddings gathered in
  * the graph, norms, projections, lm_head or the tied embedding matrix) against central finite differences of the
- * loss computed in float64, on a tiny random GQA Llama, tied and untied, and as a Qwen3 (q/k norms). The batch has a padded row and a packed row of
- * two examples.
+ * loss computed in float64, on a tiny random GQA Llama, tied and untied, and as a Qwen3 (q/k norms). The batch has a
+ * padded row and a packed row of two examples.
  */
 class FullGradientCheckTest {
 
