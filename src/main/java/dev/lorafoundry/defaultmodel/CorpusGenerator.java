@@ -11,9 +11,9 @@ import java.util.Random;
  * phrasing (including tool results written as JSON next to the sentence they mean), the assistant's identity, a
  * little pirate talk for the example adapter to build on, and text that only copying predicts: random lists read back,
  * facts recalled from earlier in the document, questions answered by repeating their numbers, tool exchanges (question,
- * call, result, answer) in the chat turns' words. Without that last kind a
- * small model memorises the corpus but never learns to copy from its context (measured: a random 40-token sequence
- * shown twice had the same loss the second time), and the chat answers must quote cities, numbers and tool results.
+ * call, result, answer) in the chat turns' words. Without that last kind a small model memorises the corpus but never
+ * learns to copy from its context (measured: a random 40-token sequence shown twice had the same loss the second
+ * time), and the chat answers must quote cities, numbers and tool results.
  */
 public final class CorpusGenerator {
 
@@ -229,15 +229,7 @@ public final class CorpusGenerator {
         List<String> facts = new ArrayList<>();
         int count = 4 + random.nextInt(6);
         for (int i = 0; i < count; i++) {
-            int kind = random.nextInt(3);
-            ArithmeticProblem problem = switch (kind) {
-                case 0 -> new ArithmeticProblem(random.nextInt(21), Operation.PLUS, random.nextInt(21));
-                case 1 -> {
-                    int a = random.nextInt(21);
-                    yield new ArithmeticProblem(a, Operation.MINUS, random.nextInt(a + 1));
-                }
-                default -> new ArithmeticProblem(random.nextInt(11), Operation.TIMES, random.nextInt(11));
-            };
+            ArithmeticProblem problem = randomProblem(random);
             int a = problem.a();
             int b = problem.b();
             int c = problem.result();
@@ -258,6 +250,18 @@ public final class CorpusGenerator {
             });
         }
         return String.join(" ", facts);
+    }
+
+    /** A sum or difference within 20 (never negative) or a product within the 10 times table. */
+    private static ArithmeticProblem randomProblem(Random random) {
+        return switch (random.nextInt(3)) {
+            case 0 -> new ArithmeticProblem(random.nextInt(21), Operation.PLUS, random.nextInt(21));
+            case 1 -> {
+                int a = random.nextInt(21);
+                yield new ArithmeticProblem(a, Operation.MINUS, random.nextInt(a + 1));
+            }
+            default -> new ArithmeticProblem(random.nextInt(11), Operation.TIMES, random.nextInt(11));
+        };
     }
 
     private static String weather(Random random) {
@@ -393,17 +397,10 @@ public final class CorpusGenerator {
                         + city.name() + " with the weather tool.");
                 continue;
             }
-            ArithmeticProblem problem = switch (random.nextInt(3)) {
-                case 0 -> new ArithmeticProblem(random.nextInt(21), Operation.PLUS, random.nextInt(21));
-                case 1 -> {
-                    int a = random.nextInt(21);
-                    yield new ArithmeticProblem(a, Operation.MINUS, random.nextInt(a + 1));
-                }
-                default -> new ArithmeticProblem(random.nextInt(11), Operation.TIMES, random.nextInt(11));
-            };
-            pairs.add("Question: What is " + problem.a() + " " + (random.nextBoolean() ? problem.op().word : problem.op().symbol) + " " + problem.b()
-                    + "? Answer: "
-                    + problem.equation() + ".");
+            ArithmeticProblem problem = randomProblem(random);
+            String op = random.nextBoolean() ? problem.op().word : problem.op().symbol;
+            pairs.add("Question: What is " + problem.a() + " " + op + " " + problem.b() + "? Answer: " + problem.equation()
+                    + ".");
         }
         return String.join(" ", pairs);
     }

@@ -75,14 +75,34 @@ public record TrainingPlan(boolean qkNorm, int hidden, int intermediate, int lay
         if (!dtype.equals("F32") && !dtype.equals("BF16")) {
             throw new IllegalArgumentException("--dtype must be F32 or BF16, got '" + dtype + "'");
         }
-        return new TrainingPlan(Boolean.parseBoolean(given.getOrDefault("--qk-norm", String.valueOf(d.qkNorm))),
-                d.hidden, d.intermediate, (int) number(given, "--layers", d.layers), d.heads, d.kvHeads,
-                (int) number(given, "--pretrain-steps", d.pretrainSteps), d.pretrainBlock, d.pretrainBatch,
-                d.pretrainLr, number(given, "--sft-epochs", d.sftEpochs), (int) number(given, "--sft-batch", d.sftBatch),
-                d.sftCutoff, number(given, "--sft-lr", d.sftLr), number(given, "--pirate-epochs", d.pirateEpochs),
-                d.pirateRank, d.pirateLr, dtype, (int) number(given, "--threads", d.threads),
+        return new TrainingPlan(bool(given, "--qk-norm", d.qkNorm), d.hidden, d.intermediate,
+                integer(given, "--layers", d.layers), d.heads, d.kvHeads, integer(given, "--pretrain-steps",
+                d.pretrainSteps), d.pretrainBlock, d.pretrainBatch, d.pretrainLr, number(given, "--sft-epochs",
+                d.sftEpochs), integer(given, "--sft-batch", d.sftBatch), d.sftCutoff, number(given, "--sft-lr", d.sftLr),
+                number(given, "--pirate-epochs", d.pirateEpochs), d.pirateRank, d.pirateLr, dtype,
+                integer(given, "--threads", d.threads),
                 given.containsKey("--base") ? Path.of(given.get("--base")) : null,
                 given.containsKey("--chat") ? Path.of(given.get("--chat")) : null);
+    }
+
+    private static boolean bool(Map<String, String> given, String key, boolean fallback) {
+        String value = given.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException(key + " must be true or false, got '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    private static int integer(Map<String, String> given, String key, int fallback) {
+        String value = given.get(key);
+        try {
+            return value == null ? fallback : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " needs a whole number, got '" + value + "'");
+        }
     }
 
     private static double number(Map<String, String> given, String key, double fallback) {

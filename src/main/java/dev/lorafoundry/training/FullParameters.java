@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
 /**
  * Every weight of a Llama (or Qwen3, with q/k norms) decoder as trainable float32 tensors in Java memory
  * (full-parameter training, LLaMA-Factory's {@code finetuning_type: full}): the embeddings, each layer's norms and
- * projections, the final norm, and lm_head unless it is tied to the embeddings. HF names and layout ([out × in] for projections); one gradient buffer per tensor.
+ * projections, the final norm, and lm_head unless it is tied to the embeddings. HF names and layout ([out × in] for
+ * projections); one gradient buffer per tensor.
  */
 public final class FullParameters {
 

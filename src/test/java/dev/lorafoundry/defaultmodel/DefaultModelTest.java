@@ -71,10 +71,11 @@ class DefaultModelTest {
         for (String city : new String[] {"Paris", "Berlin", "Tokyo"}) {
             ObjectNode body = request(weatherCall);
             ((ObjectNode) body.withArray("messages").get(0)).put("content", "What's the weather like in " + city + "?");
-            JsonNode message = chat(BASE, body).path("choices").get(0).path("message");
+            JsonNode choice = chat(BASE, body).path("choices").get(0);
+            JsonNode message = choice.path("message");
             assertTrue(message.path("tool_calls").isArray() && message.path("tool_calls").size() == 1,
                     "one tool call for " + city + ": " + message);
-            assertEquals("tool_calls", chat(BASE, body).path("choices").get(0).path("finish_reason").asText());
+            assertEquals("tool_calls", choice.path("finish_reason").asText(), message.toString());
             JsonNode call = message.path("tool_calls").get(0);
             assertEquals("get_weather", call.path("function").path("name").asText(), message.toString());
             JsonNode arguments = JSON.readTree(call.path("function").path("arguments").asText());

@@ -79,4 +79,25 @@ class FoundryPipelineTest {
         assertEquals(new AssistantIdentity("Nova", "Acme Labs"), options.identity());
         assertEquals(7, options.seed());
     }
+
+    @Test
+    void trainingOptionsAreTakenOutAndCheckedWithUsableMessages() {
+        List<String> args = new java.util.ArrayList<>(List.of("--out", "x", "--pretrain-steps", "30", "--qk-norm", "false",
+                "--sft-lr", "5e-4"));
+        TrainingPlan plan = TrainingPlan.take(args);
+        assertEquals(List.of("--out", "x"), args, "the pipeline's own options stay for FoundryPipeline.parse");
+        assertEquals(30, plan.pretrainSteps());
+        assertEquals(false, plan.qkNorm());
+        assertEquals(5e-4, plan.sftLr());
+        assertEquals(TrainingPlan.defaults().sftEpochs(), plan.sftEpochs());
+        for (String[] bad : new String[][] {
+                {"--pretrain-steps", "1.5", "--pretrain-steps needs a whole number, got '1.5'"},
+                {"--sft-epochs", "many", "--sft-epochs needs a number, got 'many'"},
+                {"--qk-norm", "yes", "--qk-norm must be true or false, got 'yes'"},
+                {"--dtype", "F16", "--dtype must be F32 or BF16, got 'F16'"}}) {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> TrainingPlan.take(new java.util.ArrayList<>(List.of(bad[0], bad[1]))));
+            assertEquals(bad[2], e.getMessage());
+        }
+    }
 }
