@@ -85,6 +85,7 @@ public class Engine implements AutoCloseable {
             LOG.info("Decode steps run on libtorch (start the JVM with --add-modules jdk.incubator.vector for the"
                     + " faster Vector API kernel)");
         }
+        NativeHeap.tuningAdvice(System.getenv("GLIBC_TUNABLES")).ifPresent(LOG::warn);
         CompletableFuture<LlamaModel> loaded = new CompletableFuture<>();
         CompletableFuture<Scheduler> schedulerReady = new CompletableFuture<>();
         this.thread = Thread.ofPlatform().name("lorafoundry-engine").daemon(true).unstarted(() -> {
@@ -239,6 +240,7 @@ public class Engine implements AutoCloseable {
         }
         training = LoraTrainer.start(spec, listener, new LoraTrainer.Resources(model, tokenizer, chatTemplate, turns,
                 trainingThreads, modelDir.toString()));
+        training.completion().whenComplete((result, failure) -> NativeHeap.releaseFreeMemory());
         return training;
     }
 
