@@ -218,11 +218,13 @@ final class TrainingForward {
             }
             q = rope(q);
             k = rope(k);
-            // Heads kv·group .. kv·group+group−1 share kv head kv (HF's repeat_kv order).
-            NDArray queries = q.transpose(0, 2, 1, 3).reshape(rows, kvHeads, group * length, headDim);
+            // Heads kv·group .. kv·group+group−1 share kv head kv (HF's repeat_kv order). The 1/√d scale goes on the
+            // queries, not on the scores: a tensor length/headDim times smaller, kept for the backward pass.
+            NDArray queries = q.mul(attentionScale).transpose(0, 2, 1, 3)
+                    .reshape(rows, kvHeads, group * length, headDim);
             NDArray keys = k.transpose(0, 2, 3, 1);
             NDArray values = v.transpose(0, 2, 1, 3);
-            NDArray scores = queries.matMul(keys).mul(attentionScale)
+            NDArray scores = queries.matMul(keys)
                     .reshape(rows, kvHeads, group, length, length).add(mask)
                     .reshape(rows, kvHeads, group * length, length);
             NDArray context = scores.softmax(-1).matMul(values)
@@ -244,8 +246,9 @@ final class TrainingForward {
             }
             if (lora != null && lora.adapts(layer, kind)) {
                 NDArray input = options.dropout() > 0 ? x.mul(dropoutMask(x.getShape(), layer, kind)) : x;
-                NDArray delta = input.matMul(lora.a(layer, kind).transpose()).matMul(lora.b(layer, kind).transpose());
-                y = y.add(delta.mul(loraScale));
+                // The scale goes on B (out × r), not on the delta (tokens × out).
+                NDArray scaledB = lora.b(layer, kind).mul(loraScale);
+                y = y.add(input.matMul(lora.a(layer, kind).transpose()).matMul(scaledB.transpose()));
             }
             return y;
         }
