@@ -57,40 +57,55 @@ class DecodeBenchmark {
                 single.decodeTokensPerSecond(), decodeLimit, weightBytesPerToken / 1e9, limits.memoryBandwidthGBs(),
                 100 * single.decodeTokensPerSecond() / decodeLimit);
 
+        // Steady-state prefill: the process's first long prompts pay one-time costs (measured here: 11 s, 6 s, 5 s, then
+        // ~4 s for 512 tokens: libtorch's and MKL's first calls, the allocator growing its heap), so warm up with two,
+        // then take the median of three.
         int prefillTokens = 512;
-        Result prefill = generate(engine, prompt(prefillTokens, 3), 1);
-        double prefillTps = prefillTokens / prefill.timeToFirstTokenSeconds();
+        generate(engine, prompt(prefillTokens, 4), 1);
+        generate(engine, prompt(prefillTokens, 5), 1);
+        double[] firstTokenSeconds = new double[3];
+        for (int i = 0; i < firstTokenSeconds.length; i++) {
+            firstTokenSeconds[i] = generate(engine, prompt(prefillTokens, 6 + i), 1).timeToFirstTokenSeconds();
+        }
+        double prefillTps = prefillTokens / median(firstTokenSeconds);
         double flopsPerToken = 2.0 * (linearParams - (long) c.vocabSize() * c.hiddenSize())
                 + 4.0 * c.numLayers() * c.numHeads() * c.headDim() * (prefillTokens / 2.0);
-        System.out.printf("prefill %d tokens: %.1f tokens/s = %.1f GFLOP/s; fp32 peak %.1f GFLOP/s: %.0f%% of peak%n",
+        System.out.printf("prefill %d tokens (median of 3, warm): %.1f tokens/s = %.1f GFLOP/s; fp32 peak %.1f GFLOP/s: %.0f%% of peak%n",
                 prefillTokens, prefillTps, prefillTps * flopsPerToken / 1e9, limits.matmulPeakGflops(),
                 100 * prefillTps * flopsPerToken / 1e9 / limits.matmulPeakGflops());
 
+        // Single stream and 16 streams alternate in rounds and the ratio is taken of the medians: the host's speed
+        // drifts by a third within minutes here, and the two must be measured in the same conditions.
         int streams = 16;
         int tokens = 64;
-        // One thread per stream: the common pool would run only a core's worth of them at once.
-        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(streams);
-        long start = System.nanoTime();
-        List<CompletableFuture<Result>> all = new ArrayList<>();
-        for (int i = 0; i < streams; i++) {
-            all.add(CompletableFuture.supplyAsync(asUnchecked(engine, prompt(16, 10 + i), tokens), clients));
+        int rounds = Integer.getInteger("rounds", 3);
+        double[] singleRates = new double[rounds];
+        double[] aggregates = new double[rounds];
+        double[] decodeRates = new double[rounds];
+        double[] prefillSeconds = new double[rounds];
+        double[] totalSeconds = new double[rounds];
+        for (int round = 0; round < rounds; round++) {
+            singleRates[round] = round == 0 ? single.decodeTokensPerSecond()
+                    : generate(engine, prompt(16, 2 + 100 * round), tokens).decodeTokensPerSecond();
+            Concurrent run = concurrent(engine, streams, tokens, 10 + 100 * round);
+            aggregates[round] = run.aggregate();
+            decodeRates[round] = run.decodeRate();
+            prefillSeconds[round] = run.firstTokensSeconds();
+            totalSeconds[round] = run.seconds();
+            System.out.printf("round %d: single stream %.2f tokens/s; %d streams %.2f tokens/s aggregate (%.1f×), %.2f"
+                            + " tokens/s once every stream had its first token (%.1f×)%n", round + 1, singleRates[round],
+                    streams, aggregates[round], aggregates[round] / singleRates[round], decodeRates[round],
+                    decodeRates[round] / singleRates[round]);
         }
-        long produced = 0;
-        double lastFirstToken = 0;
-        for (CompletableFuture<Result> f : all) {
-            produced += f.get().tokens();
-            lastFirstToken = Math.max(lastFirstToken, f.get().timeToFirstTokenSeconds());
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double aggregate = produced / seconds;
-        clients.shutdown();
-        System.out.printf("%d concurrent streams: %.2f tokens/s aggregate = %.1f× single stream (target ≥ 8×)%n",
-                streams, aggregate, aggregate / single.decodeTokensPerSecond());
+        double singleRate = median(singleRates);
+        double aggregate = median(aggregates);
+        double decodeRate = median(decodeRates);
+        System.out.printf("%d concurrent streams (medians of %d rounds): %.2f tokens/s aggregate = %.1f× single stream"
+                + " (%.2f tokens/s; target ≥ 8×)%n", streams, rounds, aggregate, aggregate / singleRate, singleRate);
         // Where the time went: the prompts' prefill (until every stream had its first token) and the decode steps.
-        double decodeRate = (produced - streams) / (seconds - lastFirstToken);
         System.out.printf("  of %.1f s: %.1f s until every stream had its first token (prefill), then %.2f tokens/s"
-                + " = %.1f× single stream%n", seconds, lastFirstToken, decodeRate,
-                decodeRate / single.decodeTokensPerSecond());
+                + " = %.1f× single stream%n", median(totalSeconds), median(prefillSeconds), decodeRate,
+                decodeRate / singleRate);
         // The physical ceiling of a 16-row step: every token costs 2 FLOPs per linear weight, at the measured peak
         // (16 rows re-use each weight from cache, so bandwidth no longer bounds it). 8× single stream only fits under
         // it while single-stream decode sits well below the bandwidth limit.
@@ -98,8 +113,40 @@ class DecodeBenchmark {
         System.out.printf("  16-stream decode %.2f tokens/s = %.0f%% of the compute limit %.1f tokens/s (%.2f GFLOP per"
                 + " token / %.1f GFLOP/s); 8× single stream would need %.0f%% of it%n", decodeRate,
                 100 * decodeRate / computeLimit, computeLimit, 2.0 * linearParams / 1e9, limits.matmulPeakGflops(),
-                100 * 8 * single.decodeTokensPerSecond() / computeLimit);
+                100 * 8 * singleRate / computeLimit);
         engine.close();
+    }
+
+    /** One run of concurrent streams: tokens/s overall and after the last first token, and where the time went. */
+    record Concurrent(double aggregate, double decodeRate, double firstTokensSeconds, double seconds) {}
+
+    static Concurrent concurrent(Engine engine, int streams, int tokens, int seed) throws Exception {
+        // One thread per stream: the common pool would run only a core's worth of them at once.
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(streams);
+        try {
+            long start = System.nanoTime();
+            List<CompletableFuture<Result>> all = new ArrayList<>();
+            for (int i = 0; i < streams; i++) {
+                all.add(CompletableFuture.supplyAsync(asUnchecked(engine, prompt(16, seed + i), tokens), clients));
+            }
+            long produced = 0;
+            double lastFirstToken = 0;
+            for (CompletableFuture<Result> f : all) {
+                produced += f.get().tokens();
+                lastFirstToken = Math.max(lastFirstToken, f.get().timeToFirstTokenSeconds());
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Concurrent(produced / seconds, (produced - streams) / (seconds - lastFirstToken), lastFirstToken,
+                    seconds);
+        } finally {
+            clients.shutdown();
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static java.util.function.Supplier<Result> asUnchecked(Engine engine, int[] prompt, int tokens) {
