@@ -89,12 +89,13 @@ final class VectorDecoder {
             headNorm(k, rows * kvHeads, headDim, w.kNormValues());
         }
         float[] context = new float[rows * heads * headDim];
-        for (int r = 0; r < rows; r++) {
+        // Rows are independent here (own slices of q, k, context; own KV cache): both cores take rows, instead of one
+        // core attending while the other spins.
+        kernel.parallel(rows, r -> {
             applyRope(q, r * heads, heads, headDim, cos[r], sin[r]);
             applyRope(k, r * kvHeads, kvHeads, headDim, cos[r], sin[r]);
-            StepInput.Row row = input.rows().get(r);
-            attend(index, row, q, k, v, r, context);
-        }
+            attend(index, input.rows().get(r), q, k, v, r, context);
+        });
         addInPlace(x, project(context, rows, w.o(), adapters));
 
         float[] h2 = rmsNorm(x, rows, hidden, w.postNormValues());
