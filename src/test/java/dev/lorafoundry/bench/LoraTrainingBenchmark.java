@@ -95,6 +95,7 @@ class LoraTrainingBenchmark {
                     dir.toString())).completion().get(2, TimeUnit.HOURS);
         }
 
+        long peakResident = peakResidentBytes(); // before the second reading, whose buffers would count too
         // The host's speed drifts over a run: read the peak again afterwards and hold the steps to the higher reading.
         double peakAfter = MachineLimits.measure().matmulPeakGflops();
         double peak = Math.max(limits.matmulPeakGflops(), peakAfter);
@@ -120,7 +121,7 @@ class LoraTrainingBenchmark {
                     checkpointing ? ", gradient checkpointing" : "", which, rates.size(), rate, gflops,
                     100 * gflops / peak, peak);
         }
-        System.out.printf("peak resident memory %.2f GB; weights %.2f GB (f32)%n", peakResidentBytes() / 1e9,
+        System.out.printf("peak resident memory %.2f GB; weights %.2f GB (f32)%n", peakResident / 1e9,
                 weightBytes / 1e9);
     }
 
