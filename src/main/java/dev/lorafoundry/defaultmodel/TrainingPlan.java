@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The default model's shape and its three training runs' settings (pre-training, full SFT, the pirate LoRA adapter).
@@ -97,20 +98,21 @@ public record TrainingPlan(boolean qkNorm, int hidden, int intermediate, int lay
     }
 
     private static int integer(Map<String, String> given, String key, int fallback) {
-        String value = given.get(key);
-        try {
-            return value == null ? fallback : Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " needs a whole number, got '" + value + "'");
-        }
+        return parsed(given, key, fallback, Integer::parseInt, "a whole number");
     }
 
     private static double number(Map<String, String> given, String key, double fallback) {
+        return parsed(given, key, fallback, Double::parseDouble, "a number");
+    }
+
+    /** The option's value read by {@code parse}, or the fallback when it was not given. */
+    private static <T> T parsed(Map<String, String> given, String key, T fallback, Function<String, T> parse,
+                                String expected) {
         String value = given.get(key);
         try {
-            return value == null ? fallback : Double.parseDouble(value);
+            return value == null ? fallback : parse.apply(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " needs a number, got '" + value + "'");
+            throw new IllegalArgumentException(key + " needs " + expected + ", got '" + value + "'");
         }
     }
 }
