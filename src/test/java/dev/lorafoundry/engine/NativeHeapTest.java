@@ -1,17 +1,15 @@
 package dev.lorafoundry.engine;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.lorafoundry.testsupport.ChildJvm;
+import dev.lorafoundry.testsupport.ResidentMemory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,23 +33,12 @@ class NativeHeapTest {
     /** Runs in a JVM of its own: GLIBC_TUNABLES is read once, when the process starts. */
     @Test
     void freedTensorsStayResidentUntilReleased() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-javaagent") && !a.startsWith("-agentlib")).toList());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), NativeHeapTest.class.getName()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("GLIBC_TUNABLES", NativeHeap.TUNABLES);
-        Process child = builder.start();
-        String output = new String(child.getInputStream().readAllBytes());
-        assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the measuring JVM did not finish");
-        System.out.print(output);
-        assertEquals(0, child.exitValue(), "the measuring JVM failed:\n" + output);
+        ChildJvm.runMain(NativeHeapTest.class, Map.of("GLIBC_TUNABLES", NativeHeap.TUNABLES), 120);
     }
 
     /** The measurement: 1 GiB of tensors written and freed, resident memory read before and after the release. */
     public static void main(String[] args) throws Exception {
-        long before = residentBytes();
+        long before = ResidentMemory.currentBytes();
         try (NDManager manager = NDManager.newBaseManager()) {
             List<NDArray> arrays = new ArrayList<>();
             for (int i = 0; i < TENSORS; i++) {
@@ -59,9 +46,9 @@ class NativeHeapTest {
             }
             arrays.forEach(NDArray::close);
         }
-        long freed = residentBytes();
+        long freed = ResidentMemory.currentBytes();
         boolean called = NativeHeap.releaseFreeMemory();
-        long released = residentBytes();
+        long released = ResidentMemory.currentBytes();
         long total = TENSORS * TENSOR_BYTES;
         System.out.printf("resident: %.0f MB before, %.0f MB after freeing %d MB of tensors, %.0f MB after release%n",
                 before / 1e6, freed / 1e6, total >> 20, released / 1e6);
@@ -73,14 +60,5 @@ class NativeHeapTest {
             System.exit(1);
         }
         System.exit(0);
-    }
-
-    private static long residentBytes() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 }

@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import dev.lorafoundry.model.LlamaModel;
 import dev.lorafoundry.model.ModelConfig;
+import dev.lorafoundry.testsupport.ChildJvm;
+import dev.lorafoundry.testsupport.ResidentMemory;
 import dev.lorafoundry.tokenizer.ChatTemplate;
 import dev.lorafoundry.tokenizer.Tokenizer;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -27,18 +28,8 @@ class TrainingMemoryTest {
      */
     @Test
     void residentMemoryDoesNotGrowOverHundredsOfSteps() throws Exception {
-        String javaCommand = ProcessHandle.current().info().command().orElse("java");
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(javaCommand));
-        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-javaagent") && !a.startsWith("-agentlib")).toList());
-        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), TrainingMemoryTest.class.getName()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("MALLOC_ARENA_MAX", "2"); // fewer malloc arenas: less allocator noise in RSS
-        Process child = builder.start();
-        String output = new String(child.getInputStream().readAllBytes());
-        assertTrue(child.waitFor(600, TimeUnit.SECONDS), "the measuring JVM did not finish");
-        System.out.print(output);
-        assertEquals(0, child.exitValue(), "the measuring JVM failed:\n" + output);
+        // Fewer malloc arenas: less allocator noise in RSS.
+        ChildJvm.runMain(TrainingMemoryTest.class, Map.of("MALLOC_ARENA_MAX", "2"), 600);
     }
 
     /** The measurement itself, in a fresh JVM; exits non-zero when memory grew or an array was left behind. */
@@ -81,8 +72,9 @@ class TrainingMemoryTest {
                         System.runFinalization();
                     }
                     // Native memory: resident bytes less what the JVM has committed for heap, metaspace and code.
-                    rss[m.step()] = residentBytes() - Runtime.getRuntime().totalMemory() - java.lang.management
-                            .ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getCommitted();
+                    rss[m.step()] = ResidentMemory.currentBytes() - Runtime.getRuntime().totalMemory()
+                            - java.lang.management.ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage()
+                            .getCommitted();
                 }
             };
             LoraTrainer.start(spec.build(), listener, new LoraTrainer.Resources(model, tokenizer,
@@ -99,18 +91,5 @@ class TrainingMemoryTest {
             assertEquals(arraysBefore, model.manager().getManagedArrays().size(),
                     "no training array is left in the serving model's manager");
         }
-    }
-
-    private static long residentBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 }
