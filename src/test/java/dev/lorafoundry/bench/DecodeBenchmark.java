@@ -87,7 +87,7 @@ class DecodeBenchmark {
         for (int round = 0; round < rounds; round++) {
             singleRates[round] = round == 0 ? single.decodeTokensPerSecond()
                     : generate(engine, prompt(16, 2 + 100 * round), tokens).decodeTokensPerSecond();
-            Concurrent run = concurrent(engine, streams, tokens, 10 + 100 * round);
+            Concurrent run = concurrent(engine, streams, tokens, 10 + 100 * round, i -> null);
             aggregates[round] = run.aggregate();
             decodeRates[round] = run.decodeRate();
             prefillSeconds[round] = run.firstTokensSeconds();
@@ -120,14 +120,27 @@ class DecodeBenchmark {
     /** One run of concurrent streams: tokens/s overall and after the last first token, and where the time went. */
     record Concurrent(double aggregate, double decodeRate, double firstTokensSeconds, double seconds) {}
 
-    static Concurrent concurrent(Engine engine, int streams, int tokens, int seed) throws Exception {
+    /**
+     * {@code streams} greedy generations of {@code tokens} at once, stream i on 16-token prompt {@code seed + i} and on
+     * adapter {@code adapterOf.apply(i)} (null: the base model).
+     */
+    static Concurrent concurrent(Engine engine, int streams, int tokens, int seed,
+                                 java.util.function.IntFunction<LoraRequest> adapterOf) throws Exception {
         // One thread per stream: the common pool would run only a core's worth of them at once.
         java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(streams);
         try {
             long start = System.nanoTime();
             List<CompletableFuture<Result>> all = new ArrayList<>();
             for (int i = 0; i < streams; i++) {
-                all.add(CompletableFuture.supplyAsync(asUnchecked(engine, prompt(16, seed + i), tokens), clients));
+                int[] prompt = prompt(16, seed + i);
+                LoraRequest lora = adapterOf.apply(i);
+                all.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return generate(engine, prompt, tokens, lora);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, clients));
             }
             long produced = 0;
             double lastFirstToken = 0;
@@ -143,20 +156,10 @@ class DecodeBenchmark {
         }
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] sorted = values.clone();
         java.util.Arrays.sort(sorted);
         return sorted[sorted.length / 2];
-    }
-
-    private static java.util.function.Supplier<Result> asUnchecked(Engine engine, int[] prompt, int tokens) {
-        return () -> {
-            try {
-                return generate(engine, prompt, tokens);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        };
     }
 
     static long linearParameters(ModelConfig c) {

@@ -11,11 +11,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,7 +49,6 @@ class LoraServingBenchmark {
         for (Path dir : adapterDirs) {
             adapters.add(request(engine, dir));
         }
-        ExecutorService clients = Executors.newFixedThreadPool(STREAMS);
         try {
             // Warm up, and make the 16 stream adapters resident (the steady state of a serving system).
             for (int i = 0; i < STREAMS; i++) {
@@ -64,13 +60,13 @@ class LoraServingBenchmark {
             double[] base = new double[rounds];
             double[] lora = new double[rounds];
             for (int r = 0; r < rounds; r++) {
-                base[r] = aggregate(engine, clients, i -> null);
-                lora[r] = aggregate(engine, clients, adapters::get);
+                base[r] = DecodeBenchmark.concurrent(engine, STREAMS, TOKENS, 10, i -> null).aggregate();
+                lora[r] = DecodeBenchmark.concurrent(engine, STREAMS, TOKENS, 10, adapters::get).aggregate();
                 System.out.printf("round %d: base %.2f tokens/s, 16 adapters %.2f tokens/s (%.2f×)%n", r + 1, base[r],
                         lora[r], lora[r] / base[r]);
             }
-            double baseMedian = median(base);
-            double loraMedian = median(lora);
+            double baseMedian = DecodeBenchmark.median(base);
+            double loraMedian = DecodeBenchmark.median(lora);
             System.out.printf("%d streams, each on its own rank-8 all-linear adapter: %.2f tokens/s aggregate vs %.2f on"
                     + " the base model = %.2f× (target ≥ 0.85×; medians of %d rounds)%n", STREAMS, loraMedian,
                     baseMedian, loraMedian / baseMedian, rounds);
@@ -83,7 +79,6 @@ class LoraServingBenchmark {
                     resident.timeToFirstTokenSeconds() * 1e3, cold.timeToFirstTokenSeconds() * 1e3,
                     Files.size(adapterDirs.get(STREAMS).resolve(PeftAdapterReader.WEIGHTS_FILE)) / 1e6);
         } finally {
-            clients.shutdown();
             engine.close();
         }
     }
@@ -92,32 +87,5 @@ class LoraServingBenchmark {
         String name = dir.getFileName().toString();
         return new LoraRequest(name, () -> CompletableFuture.supplyAsync(
                 () -> engine.prepareAdapter(name, PeftAdapterReader.read(dir, engine.modelConfig()).weights())));
-    }
-
-    private static double aggregate(Engine engine, ExecutorService clients,
-                                    java.util.function.IntFunction<LoraRequest> adapterOf) throws Exception {
-        long start = System.nanoTime();
-        List<CompletableFuture<DecodeBenchmark.Result>> all = new ArrayList<>();
-        for (int i = 0; i < STREAMS; i++) {
-            int stream = i;
-            all.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return DecodeBenchmark.generate(engine, DecodeBenchmark.prompt(16, 10 + stream), TOKENS, adapterOf.apply(stream));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, clients));
-        }
-        long produced = 0;
-        for (CompletableFuture<DecodeBenchmark.Result> f : all) {
-            produced += f.get().tokens();
-        }
-        return produced / ((System.nanoTime() - start) / 1e9);
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }

@@ -7,6 +7,7 @@ import dev.lorafoundry.model.RandomModelSpec;
 import dev.lorafoundry.model.RandomModelWriter;
 import dev.lorafoundry.tokenizer.ChatTemplate;
 import dev.lorafoundry.tokenizer.Tokenizer;
+import dev.lorafoundry.testsupport.ResidentMemory;
 import dev.lorafoundry.training.LoraTrainer;
 import dev.lorafoundry.training.TrainingListener;
 import dev.lorafoundry.training.TrainingMetrics;
@@ -95,7 +96,7 @@ class LoraTrainingBenchmark {
                     dir.toString())).completion().get(2, TimeUnit.HOURS);
         }
 
-        long peakResident = peakResidentBytes(); // before the second reading, whose buffers would count too
+        long peakResident = ResidentMemory.peakBytes(); // before the second reading, whose buffers would count too
         // The host's speed drifts over a run: read the peak again afterwards and hold the steps to the higher reading.
         double peakAfter = MachineLimits.measure().matmulPeakGflops();
         double peak = Math.max(limits.matmulPeakGflops(), peakAfter);
@@ -155,15 +156,6 @@ class LoraTrainingBenchmark {
 
     private static long weightBytes(Path dir) throws IOException {
         return Files.size(dir.resolve("model.safetensors"));
-    }
-
-    private static long peakResidentBytes() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        return -1;
     }
 
     /** Random lower-case words, one document per line, at least {@code chars} characters. */
