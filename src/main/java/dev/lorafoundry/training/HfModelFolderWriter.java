@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * Writes fully trained weights as a Hugging Face Llama (or Qwen3, with q/k norms) folder: config.json,
- * generation_config.json (greedy, the EOS ids), model.safetensors in F32 or BF16, and the tokenizer files copied from the tokenizer's folder — what
- * transformers' {@code from_pretrained} and this service load.
+ * generation_config.json (greedy, the EOS ids), model.safetensors in F32 or BF16, and the tokenizer files copied from
+ * the tokenizer's folder — what transformers' {@code from_pretrained} and this service load.
  */
 public final class HfModelFolderWriter {
 
