@@ -27,6 +27,13 @@ import org.junit.jupiter.api.Test;
  */
 class TrainingWhileServingTest {
 
+    /**
+     * Tokens per chat: enough that the 6 chats outlast many training steps (here they take ~2.6 s, during which the run
+     * makes 44–51 steps). With 48 tokens the chats could all finish in 0.1–0.2 s before a step completed (seen once
+     * in CI: 0 steps in 0.21 s), and the test failed on timing alone.
+     */
+    private static final int CHAT_TOKENS = 600;
+
     @Test
     void chatsCompleteWhileARunTrainsAndCancelStopsIt() throws Exception {
         Path modelDir = TrainingModels.write(TrainingModels.SMALL);
@@ -45,14 +52,15 @@ class TrainingWhileServingTest {
             long started = System.nanoTime();
             List<CompletableFuture<Integer>> chats = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                chats.add(chat(engine, "Hello number " + i, 48));
+                chats.add(chat(engine, "Hello number " + i, CHAT_TOKENS));
             }
             for (CompletableFuture<Integer> chat : chats) {
-                assertEquals(48, chat.get(60, TimeUnit.SECONDS), "every chat gets all its tokens");
+                assertEquals(CHAT_TOKENS, chat.get(60, TimeUnit.SECONDS), "every chat gets all its tokens");
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             int stepsDuring = listener.metrics.size() - stepsBefore;
-            System.out.printf("6 chats × 48 tokens in %.2f s while the run made %d steps%n", seconds, stepsDuring);
+            System.out.printf("6 chats × %d tokens in %.2f s while the run made %d steps%n", CHAT_TOKENS, seconds,
+                    stepsDuring);
             assertTrue(stepsDuring >= 1, "the run kept training while the chats were served");
             assertTrue(!run.completion().isDone(), "the run is still going");
 
