@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.lorafoundry.model.kernel.ArrayDotProduct;
+import dev.lorafoundry.model.kernel.PackedWeights;
 import dev.lorafoundry.model.kernel.VectorMatmul;
 import dev.lorafoundry.model.lora.LoraKernel;
 import dev.lorafoundry.model.lora.LoraPreparation;
@@ -18,6 +19,7 @@ import dev.lorafoundry.model.lora.LoraWeights;
 import dev.lorafoundry.model.lora.PreparedLora;
 import dev.lorafoundry.model.lora.ProjectionKind;
 import dev.lorafoundry.model.lora.StepAdapters;
+import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -34,6 +36,8 @@ public final class LlamaModel implements AutoCloseable {
     private final FloatBuffer embedRows;
     private final Linear lmHead;
     private final VectorMatmul kernel;
+    /** Holds the kernel's packed copies of the projection weights (freed on close). */
+    private final Arena packedArena;
     private final int kernelMaxRows;
     private final int libtorchThreads = JniUtils.getNumThreads();
     private int currentThreads = libtorchThreads;
@@ -49,12 +53,12 @@ public final class LlamaModel implements AutoCloseable {
                  float[] qNormValues, float[] kNormValues, float[] postNormValues) {}
 
     /**
-     * One projection y = x·Wᵀ + b. The weight lives once, in Java-owned memory; libtorch sees it as a transposed
-     * view and the Vector API kernel reads the same bytes. {@code layer}/{@code kind} say which LoRA weights apply
-     * (kind null: the LM head, never adapted).
+     * One projection y = x·Wᵀ + b. The weight lives in Java-owned memory; libtorch sees it as a transposed view. With
+     * the Vector API kernel on, {@code packed} is the kernel's own copy in its layout ({@link PackedWeights}), else
+     * null. {@code layer}/{@code kind} say which LoRA weights apply (kind null: the LM head, never adapted).
      */
-    public record Linear(NDArray weightT, ByteBuffer weight, int in, int out, NDArray bias, float[] biasValues, int layer,
-                  ProjectionKind kind) {
+    public record Linear(NDArray weightT, ByteBuffer weight, PackedWeights packed, int in, int out, NDArray bias,
+                         float[] biasValues, int layer, ProjectionKind kind) {
 
         /** Adds the step's adapter deltas to this projection's output y (which includes the bias). */
         void addAdapterDeltas(LoraKernel lora, float[] x, float[] y, StepAdapters adapters) {
@@ -66,9 +70,10 @@ public final class LlamaModel implements AutoCloseable {
         }
     }
 
-    private LlamaModel(ModelConfig config, NDManager manager, SafetensorsReader reader, VectorMatmul kernel,
-                       int kernelMaxRows) {
+    private LlamaModel(ModelConfig config, NDManager manager, SafetensorsReader reader, Arena packedArena,
+                       VectorMatmul kernel, int kernelMaxRows) {
         this.config = config;
+        this.packedArena = packedArena;
         this.kernel = kernel;
         this.kernelMaxRows = kernel == null ? 0 : kernelMaxRows;
         this.manager = manager;
@@ -106,11 +111,13 @@ public final class LlamaModel implements AutoCloseable {
                                   int kernelMaxRows) {
         SafetensorsReader reader = SafetensorsReader.open(modelDir);
         NDManager manager = parent.newSubManager();
+        Arena packedArena = Arena.ofShared();
         try {
-            return new LlamaModel(config, manager, reader, kernel, kernelMaxRows);
+            return new LlamaModel(config, manager, reader, packedArena, kernel, kernelMaxRows);
         } catch (RuntimeException e) {
             manager.close();
             reader.close();
+            packedArena.close();
             throw e;
         }
     }
@@ -196,7 +203,8 @@ public final class LlamaModel implements AutoCloseable {
         int out = (int) weight.shape()[0];
         int in = (int) weight.shape()[1];
         FloatTensor bias = biasName == null ? null : tensor(biasName, out);
-        return new Linear(wrap(weight).transpose(), weight.data(), in, out, bias == null ? null : wrap(bias),
+        PackedWeights packed = kernel == null ? null : PackedWeights.pack(weight.data(), out, in, packedArena);
+        return new Linear(wrap(weight).transpose(), weight.data(), packed, in, out, bias == null ? null : wrap(bias),
                 bias == null ? null : bias.toFloatArray(), layer, kind);
     }
 
@@ -391,7 +399,7 @@ public final class LlamaModel implements AutoCloseable {
             NDArray y;
             if (rows <= kernelMaxRows) {
                 float[] result = new float[rows * l.out()];
-                kernel.multiplyTransposed(input, rows, l.in(), l.weight(), l.out(), result);
+                kernel.multiply(input, rows, l.packed(), result);
                 if (l.bias() != null) {
                     addBias(result, l.biasValues());
                 }
@@ -464,5 +472,6 @@ public final class LlamaModel implements AutoCloseable {
     public void close() {
         manager.close();
         reader.close();
+        packedArena.close();
     }
 }

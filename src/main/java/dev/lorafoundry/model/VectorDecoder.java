@@ -9,7 +9,7 @@ import java.nio.FloatBuffer;
 
 /**
  * The decode step (one new token per sequence) computed entirely in Java: projections by the Vector API kernel over
- * the mapped weights, attention over the shared KV cache memory and the MLP activation with Vector API ops
+ * its packed copy of the weights, attention over the shared KV cache memory and the MLP activation with Vector API ops
  * ({@link CachedAttention}, {@link SwiGlu}), norms and RoPE in plain loops.
  * No JNI call per op, which is what dominates a libtorch decode step of a small model. Same math as
  * {@link LlamaModel}'s DJL path (checked by the same numerics goldens).
@@ -126,7 +126,7 @@ final class VectorDecoder {
 
     private float[] project(float[] input, int rows, LlamaModel.Linear linear, StepAdapters adapters) {
         float[] y = new float[rows * linear.out()];
-        kernel.multiplyTransposed(input, rows, linear.in(), linear.weight(), linear.out(), y);
+        kernel.multiply(input, rows, linear.packed(), y);
         if (linear.biasValues() != null) {
             LlamaModel.addBias(y, linear.biasValues());
         }

@@ -1,10 +1,11 @@
 package dev.lorafoundry.model;
 
 import ai.djl.ndarray.NDManager;
+import dev.lorafoundry.model.kernel.PackedWeights;
 import dev.lorafoundry.model.kernel.VectorMatmul;
+import java.lang.foreign.Arena;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,9 +43,10 @@ class DecodeStepBenchmark {
         ModelConfig config = ModelConfig.read(MODEL);
         try (NDManager manager = NDManager.newBaseManager();
              VectorMatmul kernel = new VectorMatmul(THREADS);
-             SafetensorsReader reader = SafetensorsReader.open(MODEL)) {
+             SafetensorsReader reader = SafetensorsReader.open(MODEL);
+             Arena arena = Arena.ofShared()) {
             LlamaModel model = LlamaModel.load(MODEL, config, manager, kernel, 32);
-            List<Projection> projections = projections(config, reader);
+            List<Projection> projections = projections(config, reader, arena);
             List<KvCache> caches = new ArrayList<>();
             for (int r = 0; r < 16; r++) {
                 caches.add(model.newCache(FIRST_POSITION + ROUNDS * STEPS_PER_ROUND * 2 + 8));
@@ -101,20 +103,24 @@ class DecodeStepBenchmark {
         }
     }
 
-    /** One projection of a decode step, over the model's own mapped weight. */
-    private record Projection(ByteBuffer weight, int in, int out) {}
+    /** One projection of a decode step, packed from the model's mapped weight as the model packs it. */
+    private record Projection(PackedWeights weight, int in, int out) {}
 
-    private static List<Projection> projections(ModelConfig c, SafetensorsReader reader) {
+    private static List<Projection> projections(ModelConfig c, SafetensorsReader reader, Arena arena) {
         List<Projection> list = new ArrayList<>();
         for (int layer = 0; layer < c.numLayers(); layer++) {
             for (String name : List.of("self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
                     "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj")) {
                 FloatTensor t = reader.readF32("model.layers." + layer + "." + name + ".weight");
-                list.add(new Projection(t.data(), (int) t.shape()[1], (int) t.shape()[0]));
+                int in = (int) t.shape()[1];
+                int out = (int) t.shape()[0];
+                list.add(new Projection(PackedWeights.pack(t.data(), out, in, arena), in, out));
             }
         }
         FloatTensor head = reader.readF32(reader.contains("lm_head.weight") ? "lm_head.weight" : "model.embed_tokens.weight");
-        list.add(new Projection(head.data(), (int) head.shape()[1], (int) head.shape()[0]));
+        int hidden = (int) head.shape()[1];
+        int vocab = (int) head.shape()[0];
+        list.add(new Projection(PackedWeights.pack(head.data(), vocab, hidden, arena), hidden, vocab));
         return list;
     }
 
@@ -127,7 +133,7 @@ class DecodeStepBenchmark {
             for (int i = 0; i < x.length; i += 97) {
                 x[i] = (float) random.nextGaussian();
             }
-            kernel.multiplyTransposed(x, rows, p.in(), p.weight(), p.out(), new float[rows * p.out()]);
+            kernel.multiply(x, rows, p.weight(), new float[rows * p.out()]);
         }
         return (now() - start) / 1e9;
     }

@@ -1,74 +1,61 @@
 package dev.lorafoundry.model.kernel;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
-
 /**
- * The activation rows re-laid out for the kernels: rows are grouped in blocks of {@link DotProductKernels#ROW_BLOCK}
- * (the last block may be shorter), and inside a block the rows' vectors of the same input slice sit next to each
- * other. A 4×4 block then reads its four activation vectors from one contiguous 256-byte run per step instead of
- * four rows far apart: measured here, that alone makes 16-row products ~40% faster than reading x in place.
- *
- * <p>Only the whole vectors of each row are packed ({@link #vectorWidth()} elements); the kernels read the few
- * elements past them from the original rows. Row r, vector slice s (elements s·L .. s·L+L−1) is at
- * {@code offset(r) + s * stride(r)}. One row needs no repacking: its layout is the row itself.
+ * The activation rows cut into panels for the broadcast kernels ({@link BroadcastKernels}) and transposed inside each
+ * panel: a panel of R rows starting at row r0 is stored input-major, {@code panel[i][j] = x[r0 + j][i]}, so a kernel
+ * finds the R values it broadcasts for input i side by side. Panels take 16, 8, 4, 2 or 1 rows, largest first
+ * (17 rows: 16 + 1). One row needs no repacking: its layout is the row itself.
  */
 final class PackedActivations {
 
-    private static final VectorSpecies<Float> SPECIES = SegmentVectorLoads.SPECIES;
-    private static final int LANES = SPECIES.length();
+    /** Rows of the largest panel: 16 accumulators, half the vector registers. */
+    static final int MAX_PANEL_ROWS = 16;
 
     private float[] scratch = new float[0];
     private float[] packed;
     private int rows;
-    private int vectorWidth;
 
     /** Packs {@code rows × in} row-major activations; the previous packing is overwritten. */
     void pack(float[] x, int rows, int in) {
         this.rows = rows;
-        this.vectorWidth = SPECIES.loopBound(in);
         if (rows == 1) {
             packed = x;
             return;
         }
-        int needed = rows * vectorWidth;
+        int needed = rows * in;
         if (scratch.length < needed) {
             scratch = new float[needed];
         }
         packed = scratch;
-        for (int first = 0; first < rows; first += DotProductKernels.ROW_BLOCK) {
-            int blockRows = Math.min(DotProductKernels.ROW_BLOCK, rows - first);
-            int base = first * vectorWidth;
-            for (int j = 0; j < blockRows; j++) {
+        for (int first = 0; first < rows; first += panelRows(rows - first)) {
+            int panel = panelRows(rows - first);
+            int base = first * in;
+            for (int j = 0; j < panel; j++) {
                 int from = (first + j) * in;
-                int to = base + j * LANES;
-                for (int i = 0; i < vectorWidth; i += LANES, to += blockRows * LANES) {
-                    FloatVector.fromArray(SPECIES, x, from + i).intoArray(packed, to);
+                for (int i = 0; i < in; i++) {
+                    packed[base + i * panel + j] = x[from + i];
                 }
             }
         }
     }
 
-    /** The packed values; valid until the next {@link #pack}. */
+    /** Rows of the panel that starts where {@code remaining} rows are left: the largest size that fits. */
+    static int panelRows(int remaining) {
+        int size = MAX_PANEL_ROWS;
+        while (size > remaining) {
+            size >>= 1;
+        }
+        return size;
+    }
+
+    /** The packed values; panel starting at row r0 begins at index {@code r0 * in}. Valid until the next pack. */
     float[] data() {
         return packed;
     }
 
-    /** Elements of each row that were packed: the largest multiple of the vector length not above {@code in}. */
-    int vectorWidth() {
-        return vectorWidth;
-    }
-
-    /** Where row r's first vector starts. */
-    int offset(int r) {
-        int first = r - r % DotProductKernels.ROW_BLOCK;
-        return first * vectorWidth + (r - first) * LANES;
-    }
-
-    /** Distance between row r's consecutive vectors: the vector length times the rows of r's block. */
-    int stride(int r) {
-        int first = r - r % DotProductKernels.ROW_BLOCK;
-        return Math.min(DotProductKernels.ROW_BLOCK, rows - first) * LANES;
+    /** Rows of the current packing. */
+    int rows() {
+        return rows;
     }
 
     /** Drops the reference to the caller's activations (the scratch space is kept for the next call). */

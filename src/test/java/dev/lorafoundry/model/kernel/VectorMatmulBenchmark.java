@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -61,12 +62,12 @@ class VectorMatmulBenchmark {
         int copies = (int) Math.max(1, WEIGHT_POOL_BYTES / matrixBytes);
         ByteBuffer pool = ByteBuffer.allocateDirect((int) (matrixBytes * copies)).order(ByteOrder.LITTLE_ENDIAN);
         fillRandom(pool.asFloatBuffer(), new Random(in * 31L + out));
-        List<ByteBuffer> weights = new ArrayList<>();
+        List<PackedWeights> weights = new ArrayList<>();
         List<NDArray> transposedWeights = new ArrayList<>();
-        try (NDManager shapeManager = manager.newSubManager()) {
+        try (NDManager shapeManager = manager.newSubManager(); Arena arena = Arena.ofShared()) {
             for (int c = 0; c < copies; c++) {
                 ByteBuffer slice = pool.slice((int) (c * matrixBytes), (int) matrixBytes).order(ByteOrder.LITTLE_ENDIAN);
-                weights.add(slice);
+                weights.add(PackedWeights.pack(slice, out, in, arena));
                 transposedWeights.add(shapeManager.create(slice, new Shape(out, in), DataType.FLOAT32).transpose());
             }
             for (int rows : new int[] {1, 4, 16}) {
@@ -76,7 +77,7 @@ class VectorMatmulBenchmark {
                 NDArray xNd = shapeManager.create(x, new Shape(rows, in));
                 int[] next = {0};
                 double javaSeconds = secondsPerCall(() -> {
-                    matmul.multiplyTransposed(x, rows, in, weights.get(next[0]++ % copies), out, y);
+                    matmul.multiply(x, rows, weights.get(next[0]++ % copies), y);
                 });
                 double torchSeconds = secondsPerCall(() -> {
                     try (NDArray result = xNd.matMul(transposedWeights.get(next[0]++ % copies))) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -21,12 +22,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Checks VectorMatmul against a double-precision scalar dot product, for mapped and off-heap weights. */
+/**
+ * Checks VectorMatmul (over weights packed from mapped and off-heap buffers) against a double-precision scalar dot
+ * product.
+ */
 class VectorMatmulTest {
 
     private static final int[] ROWS = {1, 3, 4, 5, 16, 17};
     private static final int[] INS = {64, 67, 896};
-    private static final int[] OUTS = {1, 7, 4864};
+    private static final int[] OUTS = {1, 7, 64, 65, 4864};
     /** Error allowed relative to sum |x*w|, the scale float rounding is proportional to. */
     private static final double RELATIVE_TOLERANCE = 1e-4;
 
@@ -89,8 +93,8 @@ class VectorMatmulTest {
 
     @Test
     void everyRowCountFrom1To33MatchesWithOddShapes() {
-        // Every way the rows split into packed blocks of 4 (and the 2- and 1-row remainders), with inputs that are
-        // shorter than a vector, not a multiple of it, or one element, and outputs that leave 1..3 weight rows over.
+        // Every way the rows split into panels of 16, 8, 4, 2 and 1, with inputs shorter than a vector, not a multiple
+        // of it, or one element, and outputs that end inside a vector of outputs and inside a group of blocks.
         Random random = new Random(5);
         for (int in : new int[] {1, 15, 67}) {
             for (int out : new int[] {1, 7, 2051}) {
@@ -105,17 +109,15 @@ class VectorMatmulTest {
     }
 
     @Test
-    void rowsBeyondOnePanelMatch() {
-        // Long inputs make panels of few rows (VectorMatmul.panelRows), so these calls span several panels, the
-        // last one ending in a 1-, 2- or 3-row block.
+    void longInputsOverSeveralPanelsMatch() {
+        // A long input (larger than a core's cache per block group) with row counts that take two or three panels.
         Random random = new Random(7);
         int in = 8197, out = 9;
-        assertTrue(VectorMatmul.panelRows(in) < 16, "panel rows at in=" + in + ": " + VectorMatmul.panelRows(in));
         float[] w = randomFloats(random, out * in);
         ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         direct.asFloatBuffer().put(w);
         for (int rows : new int[] {11, 12, 13, 25, 26, 33}) {
-            checkRowCount(random, w, direct, in, out, rows, "panels");
+            checkRowCount(random, w, direct, in, out, rows, "long input");
         }
     }
 
@@ -134,16 +136,23 @@ class VectorMatmulTest {
     @Test
     void staleOutputIsOverwrittenAndExtraCapacityIsUntouched() {
         Random random = new Random(3);
-        int rows = 5, in = 67, out = 4864;
-        float[] w = randomFloats(random, out * in);
-        ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        direct.asFloatBuffer().put(w);
-        float[] x = randomFloats(random, rows * in);
-        float[] y = new float[rows * out + 3];
-        java.util.Arrays.fill(y, 123f);
-        twoThreads.multiplyTransposed(x, rows, in, direct, out, y);
-        assertClose(reference(x, rows, in, w, out), y, rows, in, out, x, w, "stale output");
-        assertEquals(123f, y[rows * out + 2], "elements past rows*out must not be written");
+        // 65 outputs: the last row ends one element into a vector of outputs (a masked store), padding follows.
+        for (int out : new int[] {4864, 65}) {
+            int rows = 5, in = 67;
+            float[] w = randomFloats(random, out * in);
+            ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            direct.asFloatBuffer().put(w);
+            float[] x = randomFloats(random, rows * in);
+            float[] y = new float[rows * out + 3];
+            java.util.Arrays.fill(y, 123f);
+            try (Arena arena = Arena.ofShared()) {
+                twoThreads.multiply(x, rows, PackedWeights.pack(direct, out, in, arena), y);
+            }
+            assertClose(reference(x, rows, in, w, out), y, rows, in, out, x, w, "stale output, out=" + out);
+            for (int k = rows * out; k < y.length; k++) {
+                assertEquals(123f, y[k], "element " + k + " past rows*out must not be written (out=" + out + ")");
+            }
+        }
     }
 
     @Test
@@ -157,10 +166,11 @@ class VectorMatmulTest {
         float[][] xs = {randomFloats(random, in), randomFloats(random, 4 * in)};
         int[] rowCounts = {1, 4};
         double[][] expected = {reference(xs[0], 1, in, w, out), reference(xs[1], 4, in, w, out)};
+        PackedWeights packed = PackedWeights.pack(direct, out, in, Arena.ofAuto());
         for (int call = 0; call < 3000; call++) {
             int which = call % 2;
             float[] y = new float[rowCounts[which] * out];
-            threeThreads.multiplyTransposed(xs[which], rowCounts[which], in, direct, out, y);
+            threeThreads.multiply(xs[which], rowCounts[which], packed, y);
             for (int k = 0; k < y.length; k++) {
                 if (Math.abs(y[k] - expected[which][k]) > 1e-3) {
                     assertEquals(expected[which][k], y[k], 1e-3, "call " + call + " element " + k);
@@ -172,14 +182,16 @@ class VectorMatmulTest {
     @Test
     void badShapesAreRejectedWithTheNumbersThatDisagree() {
         ByteBuffer w = ByteBuffer.allocateDirect(7 * 64 * Float.BYTES);
+        Arena arena = Arena.ofAuto();
         IllegalArgumentException tooSmallWeight = assertThrows(IllegalArgumentException.class,
-                () -> twoThreads.multiplyTransposed(new float[64], 1, 64, w, 8, new float[8]));
+                () -> PackedWeights.pack(w, 8, 64, arena));
         assertTrue(tooSmallWeight.getMessage().contains("8×64"), tooSmallWeight.getMessage());
+        PackedWeights packed = PackedWeights.pack(w, 7, 64, arena);
         IllegalArgumentException shortX = assertThrows(IllegalArgumentException.class,
-                () -> twoThreads.multiplyTransposed(new float[100], 2, 64, w, 7, new float[14]));
+                () -> twoThreads.multiply(new float[100], 2, packed, new float[14]));
         assertTrue(shortX.getMessage().contains("rows*in"), shortX.getMessage());
         IllegalArgumentException shortY = assertThrows(IllegalArgumentException.class,
-                () -> twoThreads.multiplyTransposed(new float[128], 2, 64, w, 7, new float[13]));
+                () -> twoThreads.multiply(new float[128], 2, packed, new float[13]));
         assertTrue(shortY.getMessage().contains("rows*out"), shortY.getMessage());
     }
 
@@ -212,9 +224,10 @@ class VectorMatmulTest {
                                       String storage) {
         float[] x = randomFloats(random, rows * in);
         double[] expected = reference(x, rows, in, w, out);
+        PackedWeights packed = PackedWeights.pack(buffer, out, in, Arena.ofAuto());
         for (VectorMatmul matmul : List.of(twoThreads, threeThreads)) {
             float[] y = new float[rows * out];
-            matmul.multiplyTransposed(x, rows, in, buffer, out, y);
+            matmul.multiply(x, rows, packed, y);
             assertClose(expected, y, rows, in, out, x, w,
                     storage + " rows=" + rows + " in=" + in + " out=" + out + " threads=" + matmul.threads());
         }
