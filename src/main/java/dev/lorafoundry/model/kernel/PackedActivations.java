@@ -3,13 +3,13 @@ package dev.lorafoundry.model.kernel;
 /**
  * The activation rows cut into panels for the broadcast kernels ({@link BroadcastKernels}) and transposed inside each
  * panel: a panel of R rows starting at row r0 is stored input-major, {@code panel[i][j] = x[r0 + j][i]}, so a kernel
- * finds the R values it broadcasts for input i side by side. Panels take 16, 8, 4, 2 or 1 rows, largest first
- * (17 rows: 16 + 1). One row needs no repacking: its layout is the row itself.
+ * finds the R values it broadcasts for input i side by side. Panels take 4, 2 or 1 rows, largest first
+ * (7 rows: 4 + 2 + 1). One row needs no repacking: its layout is the row itself.
  */
 final class PackedActivations {
 
-    /** Rows of the largest panel: 16 accumulators, half the vector registers. */
-    static final int MAX_PANEL_ROWS = 16;
+    /** Rows of the largest panel (with four blocks: 16 accumulators, half the vector registers). */
+    static final int MAX_PANEL_ROWS = 4;
 
     private float[] scratch = new float[0];
     private float[] packed;

@@ -8,8 +8,9 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>The packed weight's blocks (one vector of outputs each) are shared out among the threads in groups of
  * {@link PackedWeights#GROUP}, so every weight is streamed from memory once per call however many activation rows
- * there are. The activations are packed into panels of up to 16 rows ({@link PackedActivations}) and each group
- * meets each panel in a broadcast kernel ({@link BroadcastKernels}).
+ * there are. The activations are packed into panels of up to 4 rows ({@link PackedActivations}) and each group
+ * meets each panel in a broadcast kernel ({@link BroadcastKernels}); the first panel streams the group from memory,
+ * the others find it in cache.
  *
  * <p>Only touch this class after {@link #isAvailable()} returned true: it needs the run-time flag
  * {@code --add-modules jdk.incubator.vector}. One caller at a time (calls are serialized).
@@ -116,18 +117,6 @@ public final class VectorMatmul implements AutoCloseable {
                 int xOffset = first * in;
                 int yOffset = first * out;
                 switch (panel) {
-                    case 16 -> {
-                        for (int b = 0; b < PackedWeights.GROUP; b++) {
-                            BroadcastKernels.b1x16(group.asSlice(b * blockBytes, blockBytes), blockBytes, in, xp,
-                                    xOffset, result, yOffset, out, o + b * PackedWeights.WIDTH);
-                        }
-                    }
-                    case 8 -> {
-                        for (int b = 0; b < PackedWeights.GROUP; b += 2) {
-                            BroadcastKernels.b2x8(group.asSlice(b * blockBytes, 2 * blockBytes), blockBytes, in, xp,
-                                    xOffset, result, yOffset, out, o + b * PackedWeights.WIDTH);
-                        }
-                    }
                     case 4 -> BroadcastKernels.b4x4(group, blockBytes, in, xp, xOffset, result, yOffset, out, o);
                     case 2 -> BroadcastKernels.b4x2(group, blockBytes, in, xp, xOffset, result, yOffset, out, o);
                     default -> BroadcastKernels.b4x1(group, blockBytes, in, xp, xOffset, result, yOffset, out, o);

@@ -93,7 +93,7 @@ class VectorMatmulTest {
 
     @Test
     void everyRowCountFrom1To33MatchesWithOddShapes() {
-        // Every way the rows split into panels of 16, 8, 4, 2 and 1, with inputs shorter than a vector, not a multiple
+        // Every way the rows split into panels of 4, 2 and 1, with inputs shorter than a vector, not a multiple
         // of it, or one element, and outputs that end inside a vector of outputs and inside a group of blocks.
         Random random = new Random(5);
         for (int in : new int[] {1, 15, 67}) {
@@ -110,7 +110,7 @@ class VectorMatmulTest {
 
     @Test
     void longInputsOverSeveralPanelsMatch() {
-        // A long input (larger than a core's cache per block group) with row counts that take two or three panels.
+        // A long input (a block group larger than a core's cache) with row counts that take many panels.
         Random random = new Random(7);
         int in = 8197, out = 9;
         float[] w = randomFloats(random, out * in);
