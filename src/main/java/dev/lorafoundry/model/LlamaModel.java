@@ -10,8 +10,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.lorafoundry.model.kernel.ArrayDotProduct;
 import dev.lorafoundry.model.kernel.PackedWeights;
+import dev.lorafoundry.model.kernel.VectorLoraArithmetic;
 import dev.lorafoundry.model.kernel.VectorMatmul;
 import dev.lorafoundry.model.lora.LoraKernel;
 import dev.lorafoundry.model.lora.LoraPreparation;
@@ -46,6 +46,12 @@ public final class LlamaModel implements AutoCloseable {
     private final RotaryEmbedding rope;
     private final VectorDecoder vectorDecoder;
     private final LoraKernel loraKernel;
+    /**
+     * LoRA deltas of the steps libtorch computes (more than kernelMaxRows tokens), on the engine thread alone: libtorch's
+     * OpenMP threads spin between its ops, and the kernel's workers spinning beside them slowed adapter prefill by up
+     * to a third here.
+     */
+    private final LoraKernel libtorchStepLora;
 
     /** The weights of one decoder layer (norm weights also as float[] for the Java decode path). */
     public record Layer(NDArray inputNorm, Linear q, Linear k, Linear v, NDArray qNorm, NDArray kNorm, Linear o,
@@ -92,8 +98,10 @@ public final class LlamaModel implements AutoCloseable {
         for (int i = 0; i < layers.length; i++) {
             layers[i] = loadLayer(i);
         }
-        this.loraKernel = kernel == null ? new LoraKernel(LoraKernel.ParallelLoop.SERIAL, 1, LoraKernel.DotProduct.SCALAR)
-                : new LoraKernel(kernel::parallel, kernel.threads(), ArrayDotProduct::dot);
+        LoraKernel.Arithmetic arithmetic = kernel == null ? LoraKernel.Arithmetic.SCALAR : new VectorLoraArithmetic();
+        this.libtorchStepLora = new LoraKernel(LoraKernel.ParallelLoop.SERIAL, 1, arithmetic);
+        this.loraKernel = kernel == null ? libtorchStepLora
+                : new LoraKernel(kernel::parallel, kernel.threads(), arithmetic);
         this.vectorDecoder = kernel == null ? null
                 : new VectorDecoder(config, rope, kernel, loraKernel, layers, lmHead, finalNormTensor.toFloatArray());
     }
@@ -414,7 +422,7 @@ public final class LlamaModel implements AutoCloseable {
                 }
                 if (l.adaptedIn(adapters)) {
                     float[] result = y.toFloatArray();
-                    l.addAdapterDeltas(loraKernel, input, result, adapters);
+                    l.addAdapterDeltas(libtorchStepLora, input, result, adapters);
                     y = manager.create(result, new Shape(rows, l.out()));
                 }
             }

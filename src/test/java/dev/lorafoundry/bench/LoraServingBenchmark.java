@@ -55,6 +55,10 @@ class LoraServingBenchmark {
                 DecodeBenchmark.generate(engine, DecodeBenchmark.prompt(16, 1), 2, adapters.get(i));
             }
             DecodeBenchmark.generate(engine, DecodeBenchmark.prompt(16, 1), 8, null);
+            // One discarded round of each: the kernels reach their compiled form only after some dozens of steps, and
+            // a first round measured cold would flatter whichever side runs second.
+            DecodeBenchmark.concurrent(engine, STREAMS, TOKENS, 5, i -> null);
+            DecodeBenchmark.concurrent(engine, STREAMS, TOKENS, 5, adapters::get);
 
             int rounds = Integer.getInteger("rounds", 3);
             double[] base = new double[rounds];

@@ -22,25 +22,45 @@ public final class LoraKernel {
         };
     }
 
-    /** Σ a[aOffset + i]·b[bOffset + i] for i in [0, n): the shrink's inner loop (vectorised when the Vector API is there). */
-    @FunctionalInterface
-    public interface DotProduct {
-        float dot(float[] a, int aOffset, float[] b, int bOffset, int n);
+    /** LoRA's per-token arithmetic (vectorised when the Vector API is there). */
+    public interface Arithmetic {
+        /** u[j] = scale · Σ_i x[xOffset + i]·a[j·in + i] for every j < u.length (the rank). */
+        void shrink(float[] x, int xOffset, float[] a, int in, float scale, float[] u);
 
-        /** Four partial sums: one dependency chain would leave the FPU idle. */
-        DotProduct SCALAR = (a, aOffset, b, bOffset, n) -> {
-            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            int i = 0;
-            for (; i + 4 <= n; i += 4) {
-                s0 += a[aOffset + i] * b[bOffset + i];
-                s1 += a[aOffset + i + 1] * b[bOffset + i + 1];
-                s2 += a[aOffset + i + 2] * b[bOffset + i + 2];
-                s3 += a[aOffset + i + 3] * b[bOffset + i + 3];
+        /** target[offset + o] += Σ_j u[j]·bT[j·out + o] for every o < out. */
+        void expand(float[] bT, int out, float[] u, float[] target, int offset);
+
+        /** Plain loops; four partial sums in the shrink, as one dependency chain would leave the FPU idle. */
+        Arithmetic SCALAR = new Arithmetic() {
+            @Override
+            public void shrink(float[] x, int xOffset, float[] a, int in, float scale, float[] u) {
+                for (int j = 0; j < u.length; j++) {
+                    int aOffset = j * in;
+                    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                    int i = 0;
+                    for (; i + 4 <= in; i += 4) {
+                        s0 += x[xOffset + i] * a[aOffset + i];
+                        s1 += x[xOffset + i + 1] * a[aOffset + i + 1];
+                        s2 += x[xOffset + i + 2] * a[aOffset + i + 2];
+                        s3 += x[xOffset + i + 3] * a[aOffset + i + 3];
+                    }
+                    for (; i < in; i++) {
+                        s0 += x[xOffset + i] * a[aOffset + i];
+                    }
+                    u[j] = scale * ((s0 + s1) + (s2 + s3));
+                }
             }
-            for (; i < n; i++) {
-                s0 += a[aOffset + i] * b[bOffset + i];
+
+            @Override
+            public void expand(float[] bT, int out, float[] u, float[] target, int offset) {
+                for (int j = 0; j < u.length; j++) {
+                    float uj = u[j];
+                    int bOffset = j * out;
+                    for (int o = 0; o < out; o++) {
+                        target[offset + o] += uj * bT[bOffset + o];
+                    }
+                }
             }
-            return (s0 + s1) + (s2 + s3);
         };
     }
 
@@ -49,12 +69,12 @@ public final class LoraKernel {
 
     private final ParallelLoop loop;
     private final int threads;
-    private final DotProduct dotProduct;
+    private final Arithmetic arithmetic;
 
-    public LoraKernel(ParallelLoop loop, int threads, DotProduct dotProduct) {
+    public LoraKernel(ParallelLoop loop, int threads, Arithmetic arithmetic) {
         this.loop = loop;
         this.threads = Math.max(1, threads);
-        this.dotProduct = dotProduct;
+        this.arithmetic = arithmetic;
     }
 
     /**
@@ -92,36 +112,17 @@ public final class LoraKernel {
                 float[] u = new float[p.rank()];
                 float[] delta = p.doraScale() == null ? null : new float[p.out()];
                 for (int t = segment.start() + first - index; t < segment.start() + end - index; t++) {
-                    shrink(p, x, t * p.in(), u);
+                    arithmetic.shrink(x, t * p.in(), p.a(), p.in(), p.scale(), u);
                     if (delta == null) {
-                        expand(p, u, y, t * p.out());
+                        arithmetic.expand(p.bT(), p.out(), u, y, t * p.out());
                     } else {
                         java.util.Arrays.fill(delta, 0f);
-                        expand(p, u, delta, 0);
+                        arithmetic.expand(p.bT(), p.out(), u, delta, 0);
                         rescale(p.doraScale(), bias, delta, y, t * p.out());
                     }
                 }
             }
             index += segment.count();
-        }
-    }
-
-    private void shrink(PreparedProjection p, float[] x, int xOffset, float[] u) {
-        int in = p.in();
-        for (int j = 0; j < u.length; j++) {
-            u[j] = p.scale() * dotProduct.dot(x, xOffset, p.a(), j * in, in);
-        }
-    }
-
-    private static void expand(PreparedProjection p, float[] u, float[] target, int offset) {
-        int out = p.out();
-        float[] bT = p.bT();
-        for (int j = 0; j < u.length; j++) {
-            float uj = u[j];
-            int bOffset = j * out;
-            for (int o = 0; o < out; o++) {
-                target[offset + o] += uj * bT[bOffset + o];
-            }
         }
     }
 
