@@ -23,6 +23,7 @@ import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The Llama-family decoder (Llama, Mistral, Qwen2, Qwen3) on DJL in float32: one step runs new tokens of
@@ -232,6 +233,17 @@ public final class LlamaModel implements AutoCloseable {
     private NDArray wrap(FloatTensor tensor) {
         // Direct buffers are wrapped, not copied: the weights live once, in memory Java owns.
         return manager.create(tensor.data(), new Shape(tensor.shape()), DataType.FLOAT32);
+    }
+
+    /** Bytes of the Vector API kernel's packed weight copies (0 without the kernel). */
+    public long packedWeightBytes() {
+        long bytes = lmHead.packed() == null ? 0 : lmHead.packed().bytes();
+        for (Layer layer : layers) {
+            for (Linear l : List.of(layer.q(), layer.k(), layer.v(), layer.o(), layer.gate(), layer.up(), layer.down())) {
+                bytes += l.packed() == null ? 0 : l.packed().bytes();
+            }
+        }
+        return bytes;
     }
 
     /** Allocates a KV cache for one sequence of at most {@code capacity} tokens. */
