@@ -109,9 +109,9 @@ public class Engine implements AutoCloseable {
         this.model = join(loaded);
         this.scheduler = join(schedulerReady);
         LOG.infof("Loaded %s (%s, %d layers, hidden %d, vocab %d) from %s in %.1f s; the decode kernel's packed copy of"
-                        + " the weights takes %.2f GB", id, modelConfig.architecture(), modelConfig.numLayers(),
+                        + " the weights takes %.1f MB", id, modelConfig.architecture(), modelConfig.numLayers(),
                 modelConfig.hiddenSize(), modelConfig.vocabSize(), dir, (System.nanoTime() - started) / 1e9,
-                model.packedWeightBytes() / 1e9);
+                model.packedWeightBytes() / 1e6);
     }
 
     /** Cancels an active run and waits (briefly) for it to let go of the weights. */
