@@ -253,7 +253,8 @@ public final class LlamaModel implements AutoCloseable {
 
     /**
      * Runs one step and returns logits: for each row, one vector (its last token) or one per new token when
-     * the row asked for all logits, concatenated in row order, each {@code vocabSize} long.
+     * the row asked for all logits, concatenated in row order, each {@code vocabSize} long. The array may be reused by
+     * the next call: read it (or copy it) before running another step. One caller at a time (the engine thread).
      */
     public float[] forward(StepInput input) {
         int total = input.totalTokens();
