@@ -49,8 +49,8 @@ public final class LlamaModel implements AutoCloseable {
     private final LoraKernel loraKernel;
     /**
      * LoRA deltas of the steps libtorch computes (more than kernelMaxRows tokens), on the engine thread alone: libtorch's
-     * OpenMP threads spin between its ops, and the kernel's workers spinning beside them slowed adapter prefill by up
-     * to a third here.
+     * OpenMP threads spin between its ops, and the kernel's workers spinning beside them slowed adapter prefill (16
+     * adapter streams measured 0.84× the base model with both pools, 0.91× without).
      */
     private final LoraKernel libtorchStepLora;
 
