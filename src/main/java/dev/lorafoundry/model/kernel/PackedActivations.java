@@ -13,11 +13,9 @@ final class PackedActivations {
 
     private float[] scratch = new float[0];
     private float[] packed;
-    private int rows;
 
     /** Packs {@code rows × in} row-major activations; the previous packing is overwritten. */
     void pack(float[] x, int rows, int in) {
-        this.rows = rows;
         if (rows == 1) {
             packed = x;
             return;
@@ -27,8 +25,8 @@ final class PackedActivations {
             scratch = new float[needed];
         }
         packed = scratch;
-        for (int first = 0; first < rows; first += panelRows(rows - first)) {
-            int panel = panelRows(rows - first);
+        for (int first = 0, panel; first < rows; first += panel) {
+            panel = panelRows(rows - first);
             int base = first * in;
             for (int j = 0; j < panel; j++) {
                 int from = (first + j) * in;
@@ -51,11 +49,6 @@ final class PackedActivations {
     /** The packed values; panel starting at row r0 begins at index {@code r0 * in}. Valid until the next pack. */
     float[] data() {
         return packed;
-    }
-
-    /** Rows of the current packing. */
-    int rows() {
-        return rows;
     }
 
     /** Drops the reference to the caller's activations (the scratch space is kept for the next call). */

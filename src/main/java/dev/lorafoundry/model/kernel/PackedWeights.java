@@ -6,6 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * A weight matrix W[out][in] re-laid out for {@link VectorMatmul}: the output rows are cut into blocks of one vector's
@@ -61,13 +62,13 @@ public final class PackedWeights {
         }
         int groupRows = GROUP * WIDTH;
         int blocks = (out + groupRows - 1) / groupRows * GROUP;
-        long blockBytes = (long) in * WIDTH * Float.BYTES;
+        long blockBytes = blockBytes(in);
         MemorySegment data = arena.allocate(blocks * blockBytes, 64);
         FloatBuffer source = w.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
         float[] row = new float[in];
         float[] block = new float[in * WIDTH];
         for (int b = 0; b < blocks; b++) {
-            java.util.Arrays.fill(block, 0f);
+            Arrays.fill(block, 0f);
             for (int lane = 0; lane < WIDTH; lane++) {
                 int o = b * WIDTH + lane;
                 if (o >= out) {
@@ -109,6 +110,10 @@ public final class PackedWeights {
 
     /** Bytes of one block: {@code in} vectors. */
     long blockBytes() {
+        return blockBytes(in);
+    }
+
+    private static long blockBytes(int in) {
         return (long) in * WIDTH * Float.BYTES;
     }
 }
