@@ -93,6 +93,13 @@ public interface LoraFoundryConfig {
          */
         @WithDefault("32")
         int vectorKernelMaxRows();
+
+        /**
+         * Decode steps of 12 rows or more run their projections on the native kernel (built from src/main/native when
+         * gcc is present; needs AVX-512F), which prefetches weights while it computes. false: the Java kernel only.
+         */
+        @WithDefault("true")
+        boolean nativeKernel();
     }
 
     interface Files {

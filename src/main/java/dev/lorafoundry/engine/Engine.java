@@ -80,10 +80,13 @@ public class Engine implements AutoCloseable {
                 : Runtime.getRuntime().availableProcessors();
         this.manager = NDManager.newBaseManager();
         this.kernel = engineConfig.vectorKernelMaxRows() > 0 && VectorMatmul.isAvailable()
-                ? new VectorMatmul(engineConfig.threads()) : null;
+                ? new VectorMatmul(engineConfig.threads(), engineConfig.nativeKernel()) : null;
         if (kernel == null) {
             LOG.info("Decode steps run on libtorch (start the JVM with --add-modules jdk.incubator.vector for the"
                     + " faster Vector API kernel)");
+        } else if (!kernel.usesNativeKernel()) {
+            LOG.infof("Decode steps run on the Java Vector API kernel alone; the native kernel for many rows is not"
+                    + " used: %s", kernel.nativeKernelProblem());
         }
         NativeHeap.tuningAdvice(System.getenv("GLIBC_TUNABLES")).ifPresent(LOG::warn);
         CompletableFuture<LlamaModel> loaded = new CompletableFuture<>();

@@ -90,6 +90,10 @@ public record EngineTestConfig(Path modelPath, int maxBatchSize, int kernelMaxRo
             public int vectorKernelMaxRows() {
                 return kernelMaxRows;
             }
+
+            public boolean nativeKernel() {
+                return !"false".equals(System.getProperty("nativeKernel"));
+            }
         };
     }
 

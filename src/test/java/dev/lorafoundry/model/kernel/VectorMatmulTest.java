@@ -24,11 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Checks VectorMatmul (over weights packed from mapped and off-heap buffers) against a double-precision scalar dot
- * product.
+ * product: with the native kernel for many rows (two threads) and with the Java kernels alone (three threads).
  */
 class VectorMatmulTest {
 
-    private static final int[] ROWS = {1, 3, 4, 5, 16, 17};
+    private static final int[] ROWS = {1, 3, 4, 5, 12, 16, 17};
     private static final int[] INS = {64, 67, 896};
     private static final int[] OUTS = {1, 7, 64, 65, 4864};
     /** Error allowed relative to sum |x*w|, the scale float rounding is proportional to. */
@@ -42,8 +42,8 @@ class VectorMatmulTest {
 
     @BeforeAll
     static void startPools() {
-        twoThreads = new VectorMatmul(2);
-        threeThreads = new VectorMatmul(3); // more threads than cores: uneven blocks, preempted workers
+        twoThreads = new VectorMatmul(2, true);
+        threeThreads = new VectorMatmul(3, false); // more threads than cores: uneven blocks, preempted workers
     }
 
     @AfterAll
@@ -55,6 +55,38 @@ class VectorMatmulTest {
     @Test
     void vectorModuleIsPresentUnderTheTestFlags() {
         assertTrue(VectorMatmul.isAvailable(), "surefire runs with --add-modules jdk.incubator.vector");
+    }
+
+    @Test
+    void theNativeKernelRunsWhereTheCpuHasAvx512() throws IOException {
+        // What the CPU offers, read independently of the library's own check.
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        boolean avx512 = Files.exists(cpuinfo) && Files.readString(cpuinfo).lines()
+                .filter(line -> line.startsWith("flags")).anyMatch(line -> line.contains(" avx512f"));
+        boolean linuxAmd64 = System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64");
+        assertEquals(avx512 && linuxAmd64, twoThreads.usesNativeKernel(),
+                "native kernel use; problem reported: " + twoThreads.nativeKernelProblem());
+        assertFalse(threeThreads.usesNativeKernel());
+        assertEquals("disabled", threeThreads.nativeKernelProblem());
+    }
+
+    @Test
+    void nativeAndJavaKernelsGiveBitIdenticalResults() {
+        // Same layout, same order of fused multiply-adds per output: not merely close, equal.
+        Random random = new Random(8);
+        int in = 896, out = 200;
+        float[] w = randomFloats(random, out * in);
+        ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        direct.asFloatBuffer().put(w);
+        PackedWeights packed = PackedWeights.pack(direct, out, in, Arena.ofAuto());
+        for (int rows : new int[] {12, 16, 29}) {
+            float[] x = randomFloats(random, rows * in);
+            float[] onNative = new float[rows * out];
+            float[] onJava = new float[rows * out];
+            twoThreads.multiply(x, rows, packed, onNative);
+            threeThreads.multiply(x, rows, packed, onJava);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(onJava, onNative, "rows=" + rows);
+        }
     }
 
     @Test
@@ -137,20 +169,24 @@ class VectorMatmulTest {
     void staleOutputIsOverwrittenAndExtraCapacityIsUntouched() {
         Random random = new Random(3);
         // 65 outputs: the last row ends one element into a vector of outputs (a masked store), padding follows.
+        // 5 rows on the Java kernels, 16 on the native one.
         for (int out : new int[] {4864, 65}) {
-            int rows = 5, in = 67;
-            float[] w = randomFloats(random, out * in);
-            ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            direct.asFloatBuffer().put(w);
-            float[] x = randomFloats(random, rows * in);
-            float[] y = new float[rows * out + 3];
-            java.util.Arrays.fill(y, 123f);
-            try (Arena arena = Arena.ofShared()) {
-                twoThreads.multiply(x, rows, PackedWeights.pack(direct, out, in, arena), y);
-            }
-            assertClose(reference(x, rows, in, w, out), y, rows, in, out, x, w, "stale output, out=" + out);
-            for (int k = rows * out; k < y.length; k++) {
-                assertEquals(123f, y[k], "element " + k + " past rows*out must not be written (out=" + out + ")");
+            for (int rows : new int[] {5, 16}) {
+                int in = 67;
+                float[] w = randomFloats(random, out * in);
+                ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                direct.asFloatBuffer().put(w);
+                float[] x = randomFloats(random, rows * in);
+                float[] y = new float[rows * out + 3];
+                java.util.Arrays.fill(y, 123f);
+                try (Arena arena = Arena.ofShared()) {
+                    twoThreads.multiply(x, rows, PackedWeights.pack(direct, out, in, arena), y);
+                }
+                String what = "out=" + out + ", rows=" + rows;
+                assertClose(reference(x, rows, in, w, out), y, rows, in, out, x, w, "stale output, " + what);
+                for (int k = rows * out; k < y.length; k++) {
+                    assertEquals(123f, y[k], "element " + k + " past rows*out must not be written (" + what + ")");
+                }
             }
         }
     }
