@@ -50,18 +50,35 @@ public final class CachedAttention {
                 scores[j] = score;
                 max = Math.max(max, score);
             }
-            float sum = 0;
-            for (int j = 0; j < length; j++) {
-                float e = (float) Math.exp(scores[j] - max);
-                scores[j] = e;
-                sum += e;
-            }
-            float inverse = 1f / sum;
+            float inverse = 1f / exponentiate(scores, length, max);
             for (int j = 0; j < length; j++) {
                 scores[j] *= inverse;
             }
             accumulate(scores, length, valueMemory, cacheBase, headDim, context, contextOffset + head * headDim);
         }
+    }
+
+    /**
+     * scores[j] = exp(scores[j] − max) for j < length, returning their sum. Vector EXP (SVML on x86): at 16 rows a step,
+     * scalar Math.exp here took ~4 ms of a ~65 ms decode step.
+     */
+    private static float exponentiate(float[] scores, int length, float max) {
+        FloatVector shift = FloatVector.broadcast(SPECIES, max);
+        FloatVector sums = FloatVector.zero(SPECIES);
+        int bound = SPECIES.loopBound(length);
+        int j = 0;
+        for (; j < bound; j += LANES) {
+            FloatVector e = FloatVector.fromArray(SPECIES, scores, j).sub(shift).lanewise(VectorOperators.EXP);
+            e.intoArray(scores, j);
+            sums = sums.add(e);
+        }
+        float sum = sums.reduceLanes(VectorOperators.ADD);
+        for (; j < length; j++) {
+            float e = (float) Math.exp(scores[j] - max);
+            scores[j] = e;
+            sum += e;
+        }
+        return sum;
     }
 
     /** q[query..query+headDim) · the cached vector starting at element {@code cached}. */
