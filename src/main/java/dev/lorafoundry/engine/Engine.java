@@ -84,7 +84,10 @@ public class Engine implements AutoCloseable {
         if (kernel == null) {
             LOG.info("Decode steps run on libtorch (start the JVM with --add-modules jdk.incubator.vector for the"
                     + " faster Vector API kernel)");
-        } else if (!kernel.usesNativeKernel()) {
+        } else if (kernel.usesNativeKernel()) {
+            LOG.infof("Decode steps run on the Java Vector API kernel, steps of %d rows or more on the native kernel",
+                    VectorMatmul.NATIVE_MIN_ROWS);
+        } else {
             LOG.infof("Decode steps run on the Java Vector API kernel alone; the native kernel for many rows is not"
                     + " used: %s", kernel.nativeKernelProblem());
         }

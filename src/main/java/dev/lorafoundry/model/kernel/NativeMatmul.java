@@ -28,9 +28,11 @@ final class NativeMatmul {
     private static final String RESOURCE = "/native/linux-x86_64/" + LIBRARY;
 
     private final MethodHandle multiply;
+    private final MethodHandle pack;
 
-    private NativeMatmul(MethodHandle multiply) {
+    private NativeMatmul(MethodHandle multiply, MethodHandle pack) {
         this.multiply = multiply;
+        this.pack = pack;
     }
 
     /** The kernel, or why it cannot run here. */
@@ -66,7 +68,11 @@ final class NativeMatmul {
                                 ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
                                 ValueLayout.ADDRESS),
                         Linker.Option.critical(true));
-                return new Loading(new NativeMatmul(multiply), null);
+                MethodHandle pack = linker.downcallHandle(symbols.find("lf_pack_panels").orElseThrow(),
+                        FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                                ValueLayout.ADDRESS),
+                        Linker.Option.critical(true));
+                return new Loading(new NativeMatmul(multiply, pack), null);
             } finally {
                 Files.deleteIfExists(file); // the loaded mapping outlives the file
             }
@@ -76,9 +82,21 @@ final class NativeMatmul {
     }
 
     /**
+     * Cuts {@code rows × in} row-major activations into {@code panels} (at least {@code rows × in} long): panels of
+     * {@link #PANEL_ROWS} rows, the last one shorter, each stored input-major.
+     */
+    void pack(float[] x, int rows, int in, float[] panels) {
+        try {
+            pack.invokeExact(MemorySegment.ofArray(x), rows, in, MemorySegment.ofArray(panels));
+        } catch (Throwable e) {
+            throw new IllegalStateException("native packing failed", e);
+        }
+    }
+
+    /**
      * y[r·out + o] = Σ_i x[r][i]·W[o][i] for the outputs of blocks [firstBlock, endBlock) of {@code w}.
      *
-     * @param panels the rows packed by {@link PackedActivations#NATIVE_PANELS}
+     * @param panels the rows as {@link #pack} cut them
      */
     void multiply(PackedWeights w, int firstBlock, int endBlock, float[] panels, int rows, float[] y) {
         try {

@@ -29,7 +29,7 @@ public final class VectorMatmul implements AutoCloseable {
      * Fewest rows the native kernel takes. Measured here on the bench model's projections, same JVM, alternating:
      * 4 rows 25% slower than the Java kernel, 8 rows 5% slower, 12 rows 7% faster, 16 rows 20-25% faster.
      */
-    static final int NATIVE_MIN_ROWS = 12;
+    public static final int NATIVE_MIN_ROWS = 12;
 
     private final SpinningWorkerPool pool;
     private final NativeMatmul nativeKernel;
@@ -99,7 +99,11 @@ public final class VectorMatmul implements AutoCloseable {
         this.weights = w;
         this.y = y;
         boolean onNative = nativeKernel != null && rows >= NATIVE_MIN_ROWS;
-        packed.pack(x, rows, w.in(), onNative ? PackedActivations.NATIVE_PANELS : PackedActivations.BROADCAST_PANELS);
+        if (onNative) {
+            packed.packNatively(x, rows, w.in(), nativeKernel);
+        } else {
+            packed.pack(x, rows, w.in());
+        }
         try {
             // Native parts are runs of blocks, Java parts runs of groups of blocks.
             PartitionedTask task = onNative ? nativePartTask : partTask;
@@ -150,7 +154,7 @@ public final class VectorMatmul implements AutoCloseable {
             int o = g * PackedWeights.GROUP * PackedWeights.WIDTH;
             // Panels inner: the group's weights stay cached while every panel passes them.
             for (int first = 0; first < rows; ) {
-                int panel = PackedActivations.broadcastPanelRows(rows - first);
+                int panel = PackedActivations.panelRows(rows - first);
                 int xOffset = first * in;
                 int yOffset = first * out;
                 switch (panel) {
