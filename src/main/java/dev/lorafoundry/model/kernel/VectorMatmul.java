@@ -113,10 +113,11 @@ public final class VectorMatmul implements AutoCloseable {
             // Native parts are runs of blocks, Java parts runs of groups of blocks.
             PartitionedTask task = onNative ? nativePartTask : partTask;
             int units = onNative ? w.blocks() : w.blocks() / PackedWeights.GROUP;
+            int chunksPerThread = onNative ? NATIVE_CHUNKS_PER_THREAD : CHUNKS_PER_THREAD;
             if ((long) rows * w.in() * w.out() < SINGLE_THREAD_WORK || pool.parallelism() == 1) {
                 task.runPart(0, 1);
             } else {
-                pool.run(task, Math.min(units, pool.parallelism() * (onNative ? NATIVE_CHUNKS_PER_THREAD : CHUNKS_PER_THREAD)));
+                pool.run(task, Math.min(units, pool.parallelism() * chunksPerThread));
             }
         } finally {
             this.weights = null;
