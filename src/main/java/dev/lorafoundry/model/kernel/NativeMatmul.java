@@ -38,11 +38,20 @@ final class NativeMatmul {
     /** The kernel, or why it cannot run here. */
     record Loading(NativeMatmul kernel, String problem) {}
 
+    /** Loaded once per process: every kernel instance shares the library. */
+    private static final class Once {
+        static final Loading LOADING = loadLibrary();
+    }
+
     /**
-     * Loads the library from the class path into this process. Fails softly (a null kernel and the reason): the Java
-     * kernel then does all the work.
+     * The library from the class path, loaded into this process on first use. Fails softly (a null kernel and the
+     * reason): the Java kernel then does all the work.
      */
     static Loading load() {
+        return Once.LOADING;
+    }
+
+    private static Loading loadLibrary() {
         String platform = System.getProperty("os.name") + "/" + System.getProperty("os.arch");
         if (!platform.equals("Linux/amd64")) {
             return new Loading(null, "built for Linux/amd64 only; this is " + platform);
