@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * One decode step of the Qwen2.5-0.5B-shaped bench model (the one DecodeBenchmark writes) at 1 and at 16 rows,
  * split into the projections alone (the same matmuls over weights packed as the model packs them) and the whole step, so what the
- * step spends outside the kernel shows. Variants run interleaved and medians are printed: the machine is shared.
+ * step spends outside the kernel shows; the projections are timed on the Java kernel alone too, beside the native one. Variants run interleaved and medians are printed: the machine is shared.
  * With {@code -Dthreads=1} the kernel runs on the calling thread alone and times are that thread's CPU time, which
  * other processes on a busy machine barely disturb (useful to compare code versions, not for absolute speed).
  * Run with {@code bin/bench -Dtest=DecodeStepBenchmark}; asserts nothing.
@@ -43,6 +43,7 @@ class DecodeStepBenchmark {
         ModelConfig config = ModelConfig.read(MODEL);
         try (NDManager manager = NDManager.newBaseManager();
              VectorMatmul kernel = new VectorMatmul(THREADS);
+             VectorMatmul javaKernel = new VectorMatmul(THREADS, false);
              SafetensorsReader reader = SafetensorsReader.open(MODEL);
              Arena arena = Arena.ofShared()) {
             LlamaModel model = LlamaModel.load(MODEL, config, manager, kernel, 32);
@@ -53,13 +54,16 @@ class DecodeStepBenchmark {
             }
             double[][] stepSeconds = new double[ROW_COUNTS.length][ROUNDS];
             double[][] kernelSeconds = new double[ROW_COUNTS.length][ROUNDS];
+            double[][] javaKernelSeconds = new double[ROW_COUNTS.length][ROUNDS];
             int position = FIRST_POSITION;
             for (int round = -1; round < ROUNDS; round++) { // round -1 warms up
                 for (int c = 0; c < ROW_COUNTS.length; c++) {
                     int rows = ROW_COUNTS[c];
                     double projectionsOnly = 0;
+                    double onJavaKernel = 0;
                     for (int s = 0; s < STEPS_PER_ROUND; s++) {
                         projectionsOnly += projectionSeconds(kernel, projections, rows) / STEPS_PER_ROUND;
+                        onJavaKernel += projectionSeconds(javaKernel, projections, rows) / STEPS_PER_ROUND;
                     }
                     long start = now();
                     for (int s = 0; s < STEPS_PER_ROUND; s++) {
@@ -69,6 +73,7 @@ class DecodeStepBenchmark {
                     if (round >= 0) {
                         stepSeconds[c][round] = step;
                         kernelSeconds[c][round] = projectionsOnly;
+                        javaKernelSeconds[c][round] = onJavaKernel;
                     }
                 }
                 position += STEPS_PER_ROUND;
@@ -95,6 +100,15 @@ class DecodeStepBenchmark {
                             projectionsOnly * 1e3, rows * flopsPerRow / projectionsOnly / 1e9,
                             flopsPerRow * 2 / projectionsOnly / 1e9, (step - projectionsOnly) * 1e3);
                 }
+            }
+            // The same projections on the Java kernel alone, timed in the same rounds: what the native kernel adds
+            // (it takes steps of VectorMatmul.NATIVE_MIN_ROWS rows or more; fewer rows run the Java kernel either way).
+            System.out.printf("native kernel: %s%n", kernel.usesNativeKernel() ? "used" : kernel.nativeKernelProblem());
+            for (int c = 0; c < ROW_COUNTS.length; c++) {
+                System.out.printf("rows %2d, projections alone, median: %.1f ms as the service runs them, %.1f ms on the"
+                                + " Java kernel alone; best %.1f vs %.1f ms%n", ROW_COUNTS[c],
+                        median(kernelSeconds[c]) * 1e3, median(javaKernelSeconds[c]) * 1e3,
+                        min(kernelSeconds[c]) * 1e3, min(javaKernelSeconds[c]) * 1e3);
             }
             for (KvCache cache : caches) {
                 cache.close();
