@@ -100,6 +100,13 @@ public interface LoraFoundryConfig {
          */
         @WithDefault("true")
         boolean nativeKernel();
+
+        /**
+         * With the native kernel in use, steps of at most this many tokens (prefill chunks included) run their
+         * projections on the kernels instead of libtorch; larger ones on libtorch.
+         */
+        @WithDefault("1024")
+        int nativeKernelMaxRows();
     }
 
     interface Files {

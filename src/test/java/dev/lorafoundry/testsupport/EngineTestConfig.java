@@ -94,6 +94,10 @@ public record EngineTestConfig(Path modelPath, int maxBatchSize, int kernelMaxRo
             public boolean nativeKernel() {
                 return !"false".equals(System.getProperty("nativeKernel"));
             }
+
+            public int nativeKernelMaxRows() {
+                return Integer.getInteger("nativeKernelMaxRows", 1024);
+            }
         };
     }
 
