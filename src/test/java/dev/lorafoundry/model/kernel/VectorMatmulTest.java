@@ -1,5 +1,6 @@
 package dev.lorafoundry.model.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -76,8 +77,7 @@ class VectorMatmulTest {
         Random random = new Random(8);
         int in = 896, out = 200;
         float[] w = randomFloats(random, out * in);
-        ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        direct.asFloatBuffer().put(w);
+        ByteBuffer direct = offHeap(w);
         PackedWeights packed = PackedWeights.pack(direct, out, in, Arena.ofAuto());
         for (int rows : new int[] {12, 16, 29}) {
             float[] x = randomFloats(random, rows * in);
@@ -85,7 +85,7 @@ class VectorMatmulTest {
             float[] onJava = new float[rows * out];
             twoThreads.multiply(x, rows, packed, onNative);
             threeThreads.multiply(x, rows, packed, onJava);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(onJava, onNative, "rows=" + rows);
+            assertArrayEquals(onJava, onNative, "rows=" + rows);
         }
     }
 
@@ -95,8 +95,7 @@ class VectorMatmulTest {
         for (int in : INS) {
             for (int out : OUTS) {
                 float[] w = randomFloats(random, out * in);
-                ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                direct.asFloatBuffer().put(w);
+                ByteBuffer direct = offHeap(w);
                 checkAllRowCounts(random, w, direct, in, out, "off-heap");
             }
         }
@@ -131,8 +130,7 @@ class VectorMatmulTest {
         for (int in : new int[] {1, 15, 67}) {
             for (int out : new int[] {1, 7, 2051}) {
                 float[] w = randomFloats(random, out * in);
-                ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                direct.asFloatBuffer().put(w);
+                ByteBuffer direct = offHeap(w);
                 for (int rows = 1; rows <= 33; rows++) {
                     checkRowCount(random, w, direct, in, out, rows, "off-heap");
                 }
@@ -146,8 +144,7 @@ class VectorMatmulTest {
         Random random = new Random(7);
         int in = 8197, out = 9;
         float[] w = randomFloats(random, out * in);
-        ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        direct.asFloatBuffer().put(w);
+        ByteBuffer direct = offHeap(w);
         for (int rows : new int[] {11, 12, 13, 25, 26, 33}) {
             checkRowCount(random, w, direct, in, out, rows, "long input");
         }
@@ -158,8 +155,7 @@ class VectorMatmulTest {
         Random random = new Random(6);
         int in = 96, out = 64;
         float[] w = randomFloats(random, out * in);
-        ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        direct.asFloatBuffer().put(w);
+        ByteBuffer direct = offHeap(w);
         for (int rows : new int[] {33, 6, 17, 2, 1, 9}) {
             checkRowCount(random, w, direct, in, out, rows, "after other row counts");
         }
@@ -174,8 +170,7 @@ class VectorMatmulTest {
             for (int rows : new int[] {5, 16}) {
                 int in = 67;
                 float[] w = randomFloats(random, out * in);
-                ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                direct.asFloatBuffer().put(w);
+                ByteBuffer direct = offHeap(w);
                 float[] x = randomFloats(random, rows * in);
                 float[] y = new float[rows * out + 3];
                 java.util.Arrays.fill(y, 123f);
@@ -197,8 +192,7 @@ class VectorMatmulTest {
         Random random = new Random(4);
         int in = 64, out = 4864;
         float[] w = randomFloats(random, out * in);
-        ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        direct.asFloatBuffer().put(w);
+        ByteBuffer direct = offHeap(w);
         float[][] xs = {randomFloats(random, in), randomFloats(random, 4 * in)};
         int[] rowCounts = {1, 4};
         double[][] expected = {reference(xs[0], 1, in, w, out), reference(xs[1], 4, in, w, out)};
@@ -267,6 +261,13 @@ class VectorMatmulTest {
             assertClose(expected, y, rows, in, out, x, w,
                     storage + " rows=" + rows + " in=" + in + " out=" + out + " threads=" + matmul.threads());
         }
+    }
+
+    /** W as little-endian f32 in a direct buffer, as PackedWeights.pack reads it from a loaded tensor. */
+    private static ByteBuffer offHeap(float[] w) {
+        ByteBuffer direct = ByteBuffer.allocateDirect(w.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        direct.asFloatBuffer().put(w);
+        return direct;
     }
 
     /** The independent reference: a plain double-precision loop. */
