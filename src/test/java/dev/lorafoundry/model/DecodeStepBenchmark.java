@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * One decode step of the Qwen2.5-0.5B-shaped bench model (the one DecodeBenchmark writes) at 1 and at 16 rows,
  * split into the projections alone (the same matmuls over weights packed as the model packs them) and the whole step, so what the
- * step spends outside the kernel shows; the projections are timed on the Java kernel alone too, beside the native one. Variants run interleaved and medians are printed: the machine is shared.
+ * step spends outside the kernel shows; the projections are timed on the Java kernel alone too, beside the native one.
+ * Variants run interleaved and medians are printed: the machine is shared.
  * With {@code -Dthreads=1} the kernel runs on the calling thread alone and times are that thread's CPU time, which
  * other processes on a busy machine barely disturb (useful to compare code versions, not for absolute speed).
  * Run with {@code bin/bench -Dtest=DecodeStepBenchmark}; asserts nothing.
